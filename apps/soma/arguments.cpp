@@ -1,0 +1,116 @@
+// ArgumentParser: strict parsing, with errors that say which option was wrong and how.
+#include "arguments.hpp"
+
+#include <algorithm>
+
+namespace soma::cli {
+
+std::optional<std::string> ParsedArguments::value(const std::string& name) const {
+  auto found = values_.find(name);
+  if (found == values_.end() || found->second.empty()) return std::nullopt;
+  return found->second.back();
+}
+
+std::vector<std::string> ParsedArguments::values(const std::string& name) const {
+  auto found = values_.find(name);
+  return found == values_.end() ? std::vector<std::string>{} : found->second;
+}
+
+ArgumentParser::ArgumentParser(std::string command, std::string usage, std::string description)
+    : command_(std::move(command)), usage_(std::move(usage)), description_(std::move(description)) {
+  add_flag("--help", "show this help and exit");
+}
+
+void ArgumentParser::add_option(const std::string& name, const std::string& value_name,
+                                const std::string& help, bool repeatable) {
+  options_.push_back({name, value_name, help, repeatable});
+}
+
+void ArgumentParser::add_flag(const std::string& name, const std::string& help) {
+  options_.push_back({name, "", help, false});
+}
+
+void ArgumentParser::add_positional(const std::string& name, const std::string& help) {
+  positionals_.emplace_back(name, help);
+}
+
+const ArgumentParser::Option* ArgumentParser::find(const std::string& name) const {
+  auto found = std::find_if(options_.begin(), options_.end(),
+                            [&](const Option& option) { return option.name == name; });
+  return found == options_.end() ? nullptr : &*found;
+}
+
+ParsedArguments ArgumentParser::parse(int argc, const char* const* argv, int first) const {
+  ParsedArguments parsed;
+  bool options_ended = false;
+  for (int i = first; i < argc; ++i) {
+    const std::string argument = argv[i];
+    if (options_ended || argument.size() < 2 || argument[0] != '-' ||
+        (argument[1] != '-' && argument != "-h")) {
+      // A lone "-" or a negative number is a positional value, not an option.
+      parsed.positionals_.push_back(argument);
+      continue;
+    }
+    if (argument == "--") {
+      options_ended = true;
+      continue;
+    }
+    const size_t equals = argument.find('=');
+    const std::string name = argument == "-h" ? "--help" : argument.substr(0, equals);
+    const Option* option = find(name);
+    if (option == nullptr) {
+      throw UsageError("unknown option '" + name + "' (see '" + command_ + " --help')");
+    }
+    if (option->value_name.empty()) {
+      if (equals != std::string::npos) {
+        throw UsageError("option '" + name + "' takes no value");
+      }
+      parsed.values_[name].push_back("");
+      continue;
+    }
+    std::string value;
+    if (equals != std::string::npos) {
+      value = argument.substr(equals + 1);
+    } else if (i + 1 < argc) {
+      value = argv[++i];
+    } else {
+      throw UsageError("option '" + name + "' needs a value: " + name + " " + option->value_name);
+    }
+    auto& slot = parsed.values_[name];
+    if (!slot.empty() && !option->repeatable) {
+      throw UsageError("option '" + name + "' is given more than once");
+    }
+    slot.push_back(value);
+  }
+  if (parsed.has("--help")) return parsed;
+  if (parsed.positionals_.size() < positionals_.size()) {
+    throw UsageError("missing " + positionals_[parsed.positionals_.size()].first + " (usage: " +
+                     usage_ + ")");
+  }
+  if (parsed.positionals_.size() > positionals_.size()) {
+    throw UsageError("unexpected argument '" + parsed.positionals_[positionals_.size()] +
+                     "' (usage: " + usage_ + ")");
+  }
+  return parsed;
+}
+
+std::string ArgumentParser::help() const {
+  std::string text = "usage: " + usage_ + "\n\n" + description_ + "\n";
+  if (!positionals_.empty()) {
+    text += "\narguments:\n";
+    for (const auto& [name, help] : positionals_) {
+      text += "  " + name + std::string(name.size() < 22 ? 22 - name.size() : 1, ' ') + help + "\n";
+    }
+  }
+  text += "\noptions:\n";
+  for (const Option& option : options_) {
+    std::string left = option.name;
+    if (!option.value_name.empty()) left += " " + option.value_name;
+    text += "  " + left + std::string(left.size() < 22 ? 22 - left.size() : 1, ' ') + option.help;
+    if (option.repeatable) text += " (repeatable)";
+    text += "\n";
+  }
+  return text;
+}
+
+}  // namespace soma::cli

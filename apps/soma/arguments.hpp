@@ -1,0 +1,64 @@
+// Command-line parsing for soma's sub-commands: options (--name VALUE or --name=VALUE),
+// flags, positional arguments, and generated --help text. Every mistake is a UsageError
+// whose message names the option, so the tool can print one line and exit with code 2.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace soma::cli {
+
+class UsageError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+class ParsedArguments {
+ public:
+  bool has(const std::string& name) const { return values_.count(name) > 0; }
+  // The last value given for option `name`, if any.
+  std::optional<std::string> value(const std::string& name) const;
+  // Every value given for a repeatable option, in order.
+  std::vector<std::string> values(const std::string& name) const;
+  const std::vector<std::string>& positionals() const { return positionals_; }
+
+ private:
+  friend class ArgumentParser;
+  std::map<std::string, std::vector<std::string>> values_;
+  std::vector<std::string> positionals_;
+};
+
+class ArgumentParser {
+ public:
+  ArgumentParser(std::string command, std::string usage, std::string description);
+
+  void add_option(const std::string& name, const std::string& value_name, const std::string& help,
+                  bool repeatable = false);
+  void add_flag(const std::string& name, const std::string& help);
+  void add_positional(const std::string& name, const std::string& help);
+
+  // Parses argv[first..argc); --help is reported through help_requested().
+  ParsedArguments parse(int argc, const char* const* argv, int first) const;
+  std::string help() const;
+  const std::string& command() const { return command_; }
+
+ private:
+  struct Option {
+    std::string name;
+    std::string value_name;  // empty for a flag
+    std::string help;
+    bool repeatable = false;
+  };
+  const Option* find(const std::string& name) const;
+
+  std::string command_;
+  std::string usage_;
+  std::string description_;
+  std::vector<Option> options_;
+  std::vector<std::pair<std::string, std::string>> positionals_;
+};
+
+}  // namespace soma::cli

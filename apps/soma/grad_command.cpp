@@ -1,0 +1,184 @@
+// `soma grad EXPR --at NAME=VALUE,...`: the forward and backward pass of a scalar
+// expression, printed node by node as a table, or as JSON (--json), or drawn as a
+// Graphviz graph (--dot FILE).
+#include <cstdio>
+#include <string>
+
+#include "arguments.hpp"
+#include "commands.hpp"
+#include "json_writer.hpp"
+#include "soma/core/atomic_file.hpp"
+#include "soma/expr/differentiate.hpp"
+
+namespace soma::cli {
+
+namespace {
+
+std::string format_number(float value) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%.6g", static_cast<double>(value));
+  return text;
+}
+
+std::string join_ids(const std::vector<size_t>& ids) {
+  std::string text;
+  for (size_t i = 0; i < ids.size(); ++i) text += (i > 0 ? "," : "") + ("n" + std::to_string(ids[i]));
+  return text;
+}
+
+std::string pad(const std::string& text, size_t width) {
+  return text.size() >= width ? text + " " : text + std::string(width - text.size(), ' ');
+}
+
+std::string table(const expr::Expression& expression, const expr::Assignments& values,
+                  const expr::GradientReport& report) {
+  std::string at;
+  for (const auto& [name, value] : values) {
+    at += (at.empty() ? "" : ", ") + name + "=" + format_number(value);
+  }
+  std::string out = "f = " + expression.text() + (at.empty() ? "" : "   at " + at) + "\n\n";
+  // One row per node, inputs first: read it top-down for the forward pass and bottom-up
+  // for the backward pass.
+  out += pad("node", 6) + pad("op", 10) + pad("inputs", 12) + pad("value", 14) +
+         pad("df/dnode", 14) + "expression\n";
+  for (const expr::GradientRow& row : report.nodes) {
+    out += pad("n" + std::to_string(row.id), 6) + pad(row.operation, 10) +
+           pad(join_ids(row.inputs), 12) + pad(format_number(row.value), 14) +
+           pad(format_number(row.gradient), 14) + row.source + "\n";
+  }
+  out += "\nf = " + format_number(report.value) + "\n";
+  for (const auto& [name, gradient] : report.gradients) {
+    out += "df/d" + name + " = " + format_number(gradient) + "\n";
+  }
+  return out;
+}
+
+std::string json(const expr::GradientReport& report) {
+  JsonWriter json;
+  json.begin_object().key("value").value(static_cast<double>(report.value));
+  json.key("gradients").begin_object();
+  for (const auto& [name, gradient] : report.gradients) {
+    json.key(name).value(static_cast<double>(gradient));
+  }
+  json.end_object().key("nodes").begin_array();
+  for (const expr::GradientRow& row : report.nodes) {
+    json.begin_object().key("id").value(static_cast<int64_t>(row.id));
+    json.key("op").value(row.operation).key("expression").value(row.source);
+    json.key("inputs").begin_array();
+    for (size_t input : row.inputs) json.value(static_cast<int64_t>(input));
+    json.end_array();
+    json.key("value").value(static_cast<double>(row.value));
+    json.key("grad").value(static_cast<double>(row.gradient)).end_object();
+  }
+  json.end_array().end_object();
+  return json.str() + "\n";
+}
+
+std::string dot_escape(const std::string& text) {
+  std::string escaped;
+  for (const char c : text) {
+    if (c == '"' || c == '\\') escaped += '\\';
+    escaped += c;
+  }
+  return escaped;
+}
+
+// Nodes are labelled with their operation and gradient, edges with the forward value that
+// flows along them; the output flows into a final "f" node.
+std::string dot(const expr::GradientReport& report) {
+  std::string out =
+      "digraph soma_grad {\n  rankdir=LR;\n"
+      "  node [shape=box, style=rounded, fontname=\"Helvetica\"];\n"
+      "  edge [fontname=\"Helvetica\", fontsize=10];\n";
+  for (const expr::GradientRow& row : report.nodes) {
+    const std::string title = row.operation == "var" || row.operation == "const"
+                                  ? row.source
+                                  : row.operation + "\\n" + dot_escape(row.source);
+    out += "  n" + std::to_string(row.id) + " [label=\"n" + std::to_string(row.id) + ": " +
+           (row.operation == "var" || row.operation == "const" ? dot_escape(title) : title) +
+           "\\ngrad " + format_number(row.gradient) + "\"];\n";
+  }
+  for (const expr::GradientRow& row : report.nodes) {
+    for (size_t input : row.inputs) {
+      out += "  n" + std::to_string(input) + " -> n" + std::to_string(row.id) + " [label=\"" +
+             format_number(report.nodes[input].value) + "\"];\n";
+    }
+  }
+  const size_t last = report.nodes.size() - 1;
+  out += "  f [shape=plaintext, label=\"f\"];\n  n" + std::to_string(last) + " -> f [label=\"" +
+         format_number(report.value) + "\"];\n}\n";
+  return out;
+}
+
+}  // namespace
+
+int run_grad(int argc, const char* const* argv, int first) {
+  ArgumentParser parser(
+      "soma grad", "soma grad EXPR --at NAME=VALUE,... [--json] [--dot FILE]",
+      "Builds the computational graph of a scalar expression, runs the forward and the\n"
+      "backward pass, and prints one row per node: its operation, its inputs, its value and\n"
+      "the derivative of the output f with respect to it.\n\n"
+      "EXPR uses numbers, variables, + - * / ^, parentheses, unary minus and the functions\n"
+      "sigmoid tanh relu step exp log sqrt abs softplus. Example:\n"
+      "  soma grad \"sigmoid(w1*x + w2*y + b)\" --at x=1,y=-2,w1=0.5,w2=0.25,b=0.1");
+  parser.add_positional("EXPR", "the expression, quoted for the shell");
+  parser.add_option("--at", "NAME=VALUE,...", "values of the variables", /*repeatable=*/true);
+  parser.add_flag("--json", "print {\"value\", \"gradients\", \"nodes\"} as JSON");
+  parser.add_option("--dot", "FILE", "also write the graph in Graphviz DOT format to FILE");
+
+  ParsedArguments arguments;
+  try {
+    arguments = parser.parse(argc, argv, first);
+  } catch (const UsageError& error) {
+    std::fprintf(stderr, "soma grad: error: %s\n", error.what());
+    return exit_usage;
+  }
+  if (arguments.has("--help")) {
+    std::fputs(parser.help().c_str(), stdout);
+    return exit_ok;
+  }
+
+  const std::string& text = arguments.positionals()[0];
+  std::string at_text;
+  for (const std::string& part : arguments.values("--at")) {
+    at_text += (at_text.empty() ? "" : ",") + part;
+  }
+  expr::Assignments values;
+  if (!at_text.empty()) {
+    try {
+      values = expr::parse_assignments(at_text);
+    } catch (const expr::ExpressionError& error) {
+      // Shown under "--at ...", so the caret lines up with what the user typed.
+      const expr::ExpressionError shifted(error.reason(), error.column() + 5, error.length());
+      std::fprintf(stderr, "soma grad: error: %s\n", shifted.render("--at " + at_text).c_str());
+      return exit_usage;
+    }
+  }
+
+  expr::GradientReport report;
+  try {
+    const expr::Expression expression = expr::Expression::parse(text);
+    report = expr::differentiate(expression, values);
+    if (arguments.has("--json")) {
+      std::fputs(json(report).c_str(), stdout);
+    } else {
+      std::fputs(table(expression, values, report).c_str(), stdout);
+    }
+  } catch (const expr::ExpressionError& error) {
+    std::fprintf(stderr, "soma grad: error: %s\n", error.render(text).c_str());
+    return exit_usage;
+  }
+
+  if (auto path = arguments.value("--dot")) {
+    try {
+      write_file_atomically(*path, dot(report));
+    } catch (const Error& error) {
+      std::fprintf(stderr, "soma grad: error: --dot: %s\n", error.what());
+      return exit_failure;
+    }
+    if (!arguments.has("--json")) std::printf("\ngraph written to %s\n", path->c_str());
+  }
+  return exit_ok;
+}
+
+}  // namespace soma::cli

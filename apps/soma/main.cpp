@@ -1,0 +1,47 @@
+// Entry point of the `soma` tool: dispatches to a sub-command, and turns any error that
+// escapes one into a one-line message and a non-zero exit code (never a stack trace).
+#include <cstdio>
+#include <exception>
+#include <string>
+
+#include "commands.hpp"
+
+namespace {
+
+constexpr const char* overview = R"(usage: soma COMMAND [OPTIONS]
+
+soma: neural networks trained by backpropagation.
+
+commands:
+  grad      differentiate a scalar expression: every node of its computational graph
+            with its value and the gradient of the output with respect to it
+
+'soma COMMAND --help' describes a command's options.
+)";
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  using namespace soma::cli;
+  if (argc < 2) {
+    std::fputs(overview, stderr);
+    return exit_usage;
+  }
+  const std::string command = argv[1];
+  try {
+    if (command == "--help" || command == "-h" || command == "help") {
+      std::fputs(overview, stdout);
+      return exit_ok;
+    }
+    if (command == "--version") {
+      std::puts("soma 0.1.0");
+      return exit_ok;
+    }
+    if (command == "grad") return run_grad(argc, argv, 2);
+    std::fprintf(stderr, "soma: unknown command '%s' (see 'soma --help')\n", command.c_str());
+    return exit_usage;
+  } catch (const std::exception& error) {
+    std::fprintf(stderr, "soma %s: error: %s\n", command.c_str(), error.what());
+    return exit_failure;
+  }
+}

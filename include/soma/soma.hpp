@@ -1,0 +1,23 @@
+// The whole public API of soma in one include.
+#pragma once
+
+#include "soma/autograd/engine.hpp"
+#include "soma/autograd/grad_mode.hpp"
+#include "soma/autograd/gradcheck.hpp"
+#include "soma/autograd/graph_trace.hpp"
+#include "soma/autograd/node.hpp"
+#include "soma/core/atomic_file.hpp"
+#include "soma/core/error.hpp"
+#include "soma/kernels/gemm.hpp"
+#include "soma/ops/activation.hpp"
+#include "soma/ops/arithmetic.hpp"
+#include "soma/ops/broadcast.hpp"
+#include "soma/ops/linear_algebra.hpp"
+#include "soma/ops/loss.hpp"
+#include "soma/ops/math.hpp"
+#include "soma/ops/reduction.hpp"
+#include "soma/ops/shape_ops.hpp"
+#include "soma/ops/softmax.hpp"
+#include "soma/tensor/generator.hpp"
+#include "soma/tensor/shape.hpp"
+#include "soma/tensor/tensor.hpp"

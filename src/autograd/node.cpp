@@ -1,0 +1,70 @@
+// Node: creation through record(), local backward, release, and iterative destruction.
+#include "soma/autograd/node.hpp"
+
+#include <memory>
+
+#include "soma/core/error.hpp"
+
+namespace soma {
+
+Node::Node(const char* name, std::vector<Tensor> inputs, BackwardFn backward)
+    : name_(name), inputs_(std::move(inputs)), backward_(std::move(backward)) {
+  if (inputs_.size() > 32) throw Error(std::string(name) + ": at most 32 inputs per operation");
+}
+
+Node::~Node() {
+  // Destroying inputs_ would destroy the input tensors, whose nodes destroy their inputs,
+  // and so on: one stack frame per node. Instead, take over every node that would die
+  // with us and destroy them one at a time from an explicit stack.
+  std::vector<std::shared_ptr<Node>> doomed;
+  auto adopt_inputs = [&doomed](std::vector<Tensor>& inputs) {
+    for (Tensor& input : inputs) {
+      const std::shared_ptr<TensorImpl>& impl = input.impl_ptr();
+      if (impl && impl.use_count() == 1 && impl->grad_fn && impl->grad_fn.use_count() == 1) {
+        doomed.push_back(std::move(impl->grad_fn));
+      }
+    }
+    inputs.clear();
+  };
+  adopt_inputs(inputs_);
+  while (!doomed.empty()) {
+    std::shared_ptr<Node> node = std::move(doomed.back());
+    doomed.pop_back();
+    adopt_inputs(node->inputs_);
+    // `node` now has no inputs, so its destruction here does not recurse.
+  }
+}
+
+std::vector<Tensor> Node::apply(const Tensor& grad_output) {
+  if (released_) {
+    throw Error(std::string("backward: the graph through '") + name_ +
+                "' was already released by an earlier backward(); pass retain_graph=true "
+                "to the first backward() to backpropagate through it again");
+  }
+  uint32_t wanted_bits = 0;
+  for (size_t i = 0; i < inputs_.size(); ++i) {
+    if (inputs_[i].requires_grad()) wanted_bits |= 1u << i;
+  }
+  return backward_(grad_output, Wanted(wanted_bits));
+}
+
+void Node::release() {
+  // Detached copies of the inputs stay reachable through nothing; clearing both the
+  // inputs and the closure frees every saved value now rather than with the output.
+  std::vector<Tensor> inputs = std::move(inputs_);
+  inputs_.clear();
+  backward_ = nullptr;
+  released_ = true;
+  // `inputs` dies here; deep chains are safe because each node is released by the engine
+  // as it passes, after its inputs' gradients have been routed.
+}
+
+Tensor record(Tensor output, const char* name, std::vector<Tensor> inputs,
+              Node::BackwardFn backward) {
+  TensorImpl* impl = output.impl();
+  impl->requires_grad = true;
+  impl->grad_fn = std::make_shared<Node>(name, std::move(inputs), std::move(backward));
+  return output;
+}
+
+}  // namespace soma

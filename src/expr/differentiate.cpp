@@ -1,0 +1,295 @@
+// differentiate: expression tree -> soma tensors and ops -> forward, backward, report.
+#include "soma/expr/differentiate.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <cmath>
+#include <cstdlib>
+#include <unordered_map>
+
+#include "soma/autograd/graph_trace.hpp"
+#include "soma/ops/activation.hpp"
+#include "soma/ops/arithmetic.hpp"
+#include "soma/ops/math.hpp"
+
+namespace soma::expr {
+
+namespace {
+
+std::string format_value(float value) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%g", static_cast<double>(value));
+  return text;
+}
+
+bool is_name(std::string_view text) {
+  if (text.empty() || std::isdigit(static_cast<unsigned char>(text[0]))) return false;
+  return std::all_of(text.begin(), text.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '_';
+  });
+}
+
+// Builds one tensor per expression node, checking each value for the errors a student
+// should hear about by name rather than see as nan.
+class GraphBuilder {
+ public:
+  GraphBuilder(const Expression& expression, const Assignments& values)
+      : expression_(expression), values_(values), tensors_(expression.nodes().size()) {}
+
+  Tensor build(size_t index) {
+    // Iterative post-order: operands are built before the node that uses them.
+    std::vector<std::pair<size_t, bool>> stack{{index, false}};
+    while (!stack.empty()) {
+      auto [current, operands_done] = stack.back();
+      stack.pop_back();
+      if (operands_done) {
+        tensors_[current] = evaluate(current);
+        continue;
+      }
+      stack.emplace_back(current, true);
+      const auto& operands = expression_.nodes()[current].operands;
+      for (auto it = operands.rbegin(); it != operands.rend(); ++it) stack.emplace_back(*it, false);
+    }
+    return tensors_[index];
+  }
+
+  const std::unordered_map<const TensorImpl*, size_t>& origin() const { return origin_; }
+
+ private:
+  const ExprNode& node(size_t index) const { return expression_.nodes()[index]; }
+  float value_of(size_t index) const { return tensors_[index].item(); }
+
+  [[noreturn]] void fail(size_t index, const std::string& reason) const {
+    const ExprNode& n = node(index);
+    throw ExpressionError(reason, n.begin, n.end - n.begin);
+  }
+
+  std::string quoted(size_t index) const {
+    return "'" + std::string(expression_.source(index)) + "'";
+  }
+
+  Tensor evaluate(size_t index) {
+    const ExprNode& n = node(index);
+    Tensor result;
+    switch (n.kind) {
+      case ExprNode::Kind::number:
+        result = scalar(n.number).set_requires_grad();
+        break;
+      case ExprNode::Kind::variable:
+        result = variable(index);
+        break;
+      case ExprNode::Kind::negate:
+        result = neg(tensors_[n.operands[0]]);
+        break;
+      case ExprNode::Kind::binary:
+        result = binary(index);
+        break;
+      case ExprNode::Kind::call:
+        result = call(index);
+        break;
+    }
+    if (!std::isfinite(result.item())) {
+      fail(index, "the value of " + quoted(index) + " is not finite (" +
+                      format_value(result.item()) + ")");
+    }
+    origin_.try_emplace(result.impl(), index);
+    return result;
+  }
+
+  Tensor variable(size_t index) {
+    const std::string& name = node(index).name;
+    auto existing = variables_.find(name);
+    if (existing != variables_.end()) return existing->second;  // one node per variable
+    auto given = std::find_if(values_.begin(), values_.end(),
+                              [&](const auto& entry) { return entry.first == name; });
+    if (given == values_.end()) fail(index, "the variable '" + name + "' has no value (--at " + name + "=...)");
+    Tensor leaf = scalar(given->second).set_requires_grad();
+    variables_.emplace(name, leaf);
+    return leaf;
+  }
+
+  Tensor binary(size_t index) {
+    const ExprNode& n = node(index);
+    const size_t left = n.operands[0];
+    const size_t right = n.operands[1];
+    const Tensor& a = tensors_[left];
+    const Tensor& b = tensors_[right];
+    switch (n.binary_operator) {
+      case '+':
+        return add(a, b);
+      case '-':
+        return sub(a, b);
+      case '*':
+        return mul(a, b);
+      case '/':
+        if (value_of(right) == 0.0f) fail(right, "division by zero: " + quoted(right) + " is 0");
+        return div(a, b);
+      default:
+        break;
+    }
+    // '^': a constant exponent is a power by a constant; anything else is a^b in full.
+    const float base = value_of(left);
+    const float exponent = value_of(right);
+    if (base == 0.0f && exponent < 0.0f) {
+      fail(index, "division by zero: 0 raised to the negative power " + format_value(exponent));
+    }
+    if (base < 0.0f && exponent != std::nearbyint(exponent)) {
+      fail(index, "the negative number " + format_value(base) +
+                      " raised to the non-integer power " + format_value(exponent) +
+                      " is not a real number");
+    }
+    if (node(right).kind == ExprNode::Kind::number) return pow(a, exponent);
+    if (base <= 0.0f) {
+      fail(left, "a variable exponent needs a positive base (its derivative uses log of the "
+                 "base), but " + quoted(left) + " is " + format_value(base));
+    }
+    return pow(a, b);
+  }
+
+  Tensor call(size_t index) {
+    const ExprNode& n = node(index);
+    const size_t argument = n.operands[0];
+    const Tensor& x = tensors_[argument];
+    const std::string& f = n.name;
+    if (f == "sigmoid") return sigmoid(x);
+    if (f == "tanh") return tanh(x);
+    if (f == "relu") return relu(x);
+    if (f == "step") return step(x);
+    if (f == "exp") return exp(x);
+    if (f == "abs") return abs(x);
+    if (f == "softplus") return softplus(x);
+    if (f == "log") {
+      if (value_of(argument) <= 0.0f) {
+        fail(index, "log of a non-positive number: " + quoted(argument) + " is " +
+                        format_value(value_of(argument)));
+      }
+      return log(x);
+    }
+    if (f == "sqrt") {
+      if (value_of(argument) < 0.0f) {
+        fail(index, "sqrt of a negative number: " + quoted(argument) + " is " +
+                        format_value(value_of(argument)));
+      }
+      return sqrt(x);
+    }
+    fail(index, "unknown function '" + f + "'");  // the parser admits only known names
+  }
+
+  const Expression& expression_;
+  const Assignments& values_;
+  std::vector<Tensor> tensors_;
+  std::unordered_map<std::string, Tensor> variables_;
+  std::unordered_map<const TensorImpl*, size_t> origin_;  // tensor -> expression node
+};
+
+}  // namespace
+
+Assignments parse_assignments(std::string_view text) {
+  Assignments assignments;
+  size_t start = 0;
+  while (start <= text.size()) {
+    size_t end = text.find(',', start);
+    if (end == std::string_view::npos) end = text.size();
+    // Trim spaces around the item, keeping columns relative to the whole text.
+    size_t first = start;
+    size_t last = end;
+    while (first < last && std::isspace(static_cast<unsigned char>(text[first]))) ++first;
+    while (last > first && std::isspace(static_cast<unsigned char>(text[last - 1]))) --last;
+    const std::string_view item = text.substr(first, last - first);
+    if (item.empty()) {
+      throw ExpressionError("expected NAME=VALUE here", first, 1);
+    }
+    const size_t equals = item.find('=');
+    if (equals == std::string_view::npos) {
+      throw ExpressionError("'" + std::string(item) + "' is not of the form NAME=VALUE", first,
+                            item.size());
+    }
+    std::string_view name = item.substr(0, equals);
+    while (!name.empty() && std::isspace(static_cast<unsigned char>(name.back()))) {
+      name.remove_suffix(1);
+    }
+    if (!is_name(name)) {
+      throw ExpressionError("'" + std::string(name) + "' is not a variable name", first,
+                            std::max<size_t>(name.size(), 1));
+    }
+    size_t value_start = first + equals + 1;
+    while (value_start < last && std::isspace(static_cast<unsigned char>(text[value_start]))) {
+      ++value_start;
+    }
+    const std::string value_text(text.substr(value_start, last - value_start));
+    char* parsed_end = nullptr;
+    const double value = std::strtod(value_text.c_str(), &parsed_end);
+    if (value_text.empty() || parsed_end != value_text.c_str() + value_text.size() ||
+        !std::isfinite(static_cast<float>(value))) {
+      throw ExpressionError("the value of '" + std::string(name) + "' is not a finite number: '" +
+                                value_text + "'",
+                            value_start, std::max<size_t>(value_text.size(), 1));
+    }
+    const bool repeated = std::any_of(assignments.begin(), assignments.end(),
+                                      [&](const auto& entry) { return entry.first == name; });
+    if (repeated) {
+      throw ExpressionError("'" + std::string(name) + "' is given twice", first, name.size());
+    }
+    assignments.emplace_back(std::string(name), static_cast<float>(value));
+    start = end + 1;
+  }
+  return assignments;
+}
+
+GradientReport differentiate(const Expression& expression, const Assignments& values) {
+  const std::vector<std::string> variables = expression.variables();
+  GraphBuilder builder(expression, values);
+  const Tensor output = builder.build(expression.root());
+
+  // Values for names the expression does not use are almost always typos.
+  for (const auto& [name, value] : values) {
+    if (std::find(variables.begin(), variables.end(), name) == variables.end()) {
+      throw ExpressionError("'" + name + "' is given a value but does not appear in the expression",
+                            0, expression.text().size());
+    }
+  }
+
+  // Trace before backward: backward releases the graph. Every intermediate keeps its
+  // gradient, so each row can show d(output)/d(node).
+  const std::vector<TracedNode> trace = trace_graph(output);
+  for (const TracedNode& traced : trace) {
+    if (!traced.tensor.is_leaf()) Tensor(traced.tensor).retain_grad();
+  }
+  output.backward();
+
+  GradientReport report;
+  report.value = output.item();
+  for (size_t id = 0; id < trace.size(); ++id) {
+    const TracedNode& traced = trace[id];
+    const size_t origin = builder.origin().at(traced.tensor.impl());
+    const ExprNode& source = expression.nodes()[origin];
+    GradientRow row;
+    row.id = id;
+    row.operation = traced.operation;
+    if (source.kind == ExprNode::Kind::variable) {
+      row.operation = "var";
+      row.source = source.name;
+    } else {
+      if (source.kind == ExprNode::Kind::number) row.operation = "const";
+      row.source = std::string(expression.source(origin));
+    }
+    row.inputs = traced.input_indices;
+    row.value = traced.tensor.item();
+    row.gradient = traced.tensor.grad().item();
+    if (!std::isfinite(row.gradient)) {
+      throw ExpressionError("the derivative with respect to '" + row.source +
+                                "' is not finite here (" + format_value(row.gradient) + ")",
+                            source.begin, source.end - source.begin);
+    }
+    report.nodes.push_back(std::move(row));
+  }
+  for (const std::string& name : variables) {
+    auto row = std::find_if(report.nodes.begin(), report.nodes.end(), [&](const GradientRow& r) {
+      return r.operation == "var" && r.source == name;
+    });
+    report.gradients.emplace_back(name, row->gradient);
+  }
+  return report;
+}
+
+}  // namespace soma::expr

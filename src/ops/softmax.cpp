@@ -1,0 +1,101 @@
+// softmax and log_softmax along an axis, stabilised by subtracting each slice's maximum.
+#include "soma/ops/softmax.hpp"
+
+#include <cmath>
+
+#include "ops/axis_view.hpp"
+#include "soma/autograd/node.hpp"
+
+namespace soma {
+
+namespace {
+
+enum class Form { probabilities, log_probabilities };
+
+// out = softmax(x) or log softmax(x) along the axis described by `view`.
+void softmax_forward(const float* x, float* out, const detail::AxisView& view, Form form) {
+  for (int64_t o = 0; o < view.outer; ++o) {
+    for (int64_t i = 0; i < view.inner; ++i) {
+      const float* in = x + o * view.length * view.inner + i;
+      float* result = out + o * view.length * view.inner + i;
+      float largest = -INFINITY;
+      for (int64_t k = 0; k < view.length; ++k) largest = std::fmax(largest, in[k * view.inner]);
+      double total = 0.0;
+      for (int64_t k = 0; k < view.length; ++k) {
+        const float e = std::exp(in[k * view.inner] - largest);
+        total += e;
+        if (form == Form::probabilities) result[k * view.inner] = e;
+      }
+      if (form == Form::probabilities) {
+        const auto scale = static_cast<float>(1.0 / total);
+        for (int64_t k = 0; k < view.length; ++k) result[k * view.inner] *= scale;
+      } else {
+        const float log_total = largest + static_cast<float>(std::log(total));
+        for (int64_t k = 0; k < view.length; ++k) {
+          result[k * view.inner] = in[k * view.inner] - log_total;
+        }
+      }
+    }
+  }
+}
+
+}  // namespace
+
+Tensor softmax(const Tensor& x, int axis) {
+  const int dim = x.shape().normalize_dim(axis, "softmax");
+  const detail::AxisView view(x.shape(), dim);
+  Tensor out = Tensor::empty(x.shape());
+  softmax_forward(x.data(), out.data(), view, Form::probabilities);
+  if (!should_record(x)) return out;
+  // dx_k = y_k (g_k - sum_j g_j y_j) along the axis.
+  return record(out, "softmax", {x}, [y = out.detach(), view](const Tensor& g, Node::Wanted) {
+    Tensor dx = Tensor::empty(y.shape());
+    const float* gy = g.data();
+    const float* yy = y.data();
+    float* d = dx.data();
+    for (int64_t o = 0; o < view.outer; ++o) {
+      for (int64_t i = 0; i < view.inner; ++i) {
+        const int64_t base = o * view.length * view.inner + i;
+        float dot = 0.0f;
+        for (int64_t k = 0; k < view.length; ++k) {
+          dot += gy[base + k * view.inner] * yy[base + k * view.inner];
+        }
+        for (int64_t k = 0; k < view.length; ++k) {
+          const int64_t at = base + k * view.inner;
+          d[at] = yy[at] * (gy[at] - dot);
+        }
+      }
+    }
+    return std::vector<Tensor>{dx};
+  });
+}
+
+Tensor log_softmax(const Tensor& x, int axis) {
+  const int dim = x.shape().normalize_dim(axis, "log_softmax");
+  const detail::AxisView view(x.shape(), dim);
+  Tensor out = Tensor::empty(x.shape());
+  softmax_forward(x.data(), out.data(), view, Form::log_probabilities);
+  if (!should_record(x)) return out;
+  // dx_k = g_k - softmax_k sum_j g_j, with softmax_k = exp(log_softmax_k).
+  return record(out, "log_softmax", {x}, [y = out.detach(), view](const Tensor& g,
+                                                                  Node::Wanted) {
+    Tensor dx = Tensor::empty(y.shape());
+    const float* gy = g.data();
+    const float* yy = y.data();
+    float* d = dx.data();
+    for (int64_t o = 0; o < view.outer; ++o) {
+      for (int64_t i = 0; i < view.inner; ++i) {
+        const int64_t base = o * view.length * view.inner + i;
+        float total = 0.0f;
+        for (int64_t k = 0; k < view.length; ++k) total += gy[base + k * view.inner];
+        for (int64_t k = 0; k < view.length; ++k) {
+          const int64_t at = base + k * view.inner;
+          d[at] = gy[at] - std::exp(yy[at]) * total;
+        }
+      }
+    }
+    return std::vector<Tensor>{dx};
+  });
+}
+
+}  // namespace soma
