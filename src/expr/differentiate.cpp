@@ -237,17 +237,8 @@ Assignments parse_assignments(std::string_view text) {
 }
 
 GradientReport differentiate(const Expression& expression, const Assignments& values) {
-  const std::vector<std::string> variables = expression.variables();
   GraphBuilder builder(expression, values);
   const Tensor output = builder.build(expression.root());
-
-  // Values for names the expression does not use are almost always typos.
-  for (const auto& [name, value] : values) {
-    if (std::find(variables.begin(), variables.end(), name) == variables.end()) {
-      throw ExpressionError("'" + name + "' is given a value but does not appear in the expression",
-                            0, expression.text().size());
-    }
-  }
 
   // Trace before backward: backward releases the graph. Every intermediate keeps its
   // gradient, so each row can show d(output)/d(node).
@@ -259,9 +250,11 @@ GradientReport differentiate(const Expression& expression, const Assignments& va
 
   GradientReport report;
   report.value = output.item();
+  std::vector<size_t> origins;  // the expression node behind each row
   for (size_t id = 0; id < trace.size(); ++id) {
     const TracedNode& traced = trace[id];
     const size_t origin = builder.origin().at(traced.tensor.impl());
+    origins.push_back(origin);
     const ExprNode& source = expression.nodes()[origin];
     GradientRow row;
     row.id = id;
@@ -276,14 +269,23 @@ GradientReport differentiate(const Expression& expression, const Assignments& va
     row.inputs = traced.input_indices;
     row.value = traced.tensor.item();
     row.gradient = traced.tensor.grad().item();
-    if (!std::isfinite(row.gradient)) {
-      throw ExpressionError("the derivative with respect to '" + row.source +
-                                "' is not finite here (" + format_value(row.gradient) + ")",
-                            source.begin, source.end - source.begin);
-    }
     report.nodes.push_back(std::move(row));
   }
-  for (const std::string& name : variables) {
+  // A non-finite gradient starts at a node whose local derivative is infinite (sqrt at 0,
+  // say): walking from the output, the first row that has one points at its consumer.
+  for (size_t id = report.nodes.size(); id-- > 0;) {
+    const GradientRow& row = report.nodes[id];
+    for (size_t input : row.inputs) {
+      const float gradient = report.nodes[input].gradient;
+      if (std::isfinite(gradient)) continue;
+      const ExprNode& culprit = expression.nodes()[origins[id]];
+      throw ExpressionError("the derivative of '" + row.source + "' with respect to '" +
+                                report.nodes[input].source + "' is not finite here (" +
+                                format_value(gradient) + ")",
+                            culprit.begin, culprit.end - culprit.begin);
+    }
+  }
+  for (const std::string& name : expression.variables()) {
     auto row = std::find_if(report.nodes.begin(), report.nodes.end(), [&](const GradientRow& r) {
       return r.operation == "var" && r.source == name;
     });

@@ -58,7 +58,8 @@ size_t edit_distance(std::string_view a, std::string_view b) {
 std::string unknown_function_message(const std::string& name) {
   std::string message = "unknown function '" + name + "'";
   std::string best;
-  size_t best_distance = 3;  // suggest only close matches
+  // Suggest only close matches: one edit for short names, two for longer ones.
+  size_t best_distance = name.size() >= 5 ? 3 : 2;
   for (const std::string& known : function_names()) {
     const size_t distance = edit_distance(name, known);
     if (distance < best_distance) {

@@ -56,13 +56,11 @@ Tensor reduce_axis(const Tensor& x, int axis, bool keep_dim, const char* name, b
     float* values = kept.data();
     for (int64_t i = 0; i < kept.numel(); ++i) values[i] *= scale;
   }
-  const Shape out_shape = x.shape().without_dim(dim, keep_dim);
-  Tensor out = Tensor(kept.detach());
-  out.impl()->shape = out_shape;  // same elements, axis dropped or kept
-  if (!should_record(x)) return out;
-  return record(out, name, {x},
-                [kept_shape = kept.shape(), shape = x.shape(), scale](const Tensor& g,
-                                                                      Node::Wanted) {
+  const Shape kept_shape = kept.shape();
+  kept.impl()->shape = x.shape().without_dim(dim, keep_dim);  // same elements
+  if (!should_record(x)) return kept;
+  return record(kept, name, {x},
+                [kept_shape, shape = x.shape(), scale](const Tensor& g, Node::Wanted) {
                   return std::vector<Tensor>{spread_back(g, kept_shape, shape, scale)};
                 });
 }

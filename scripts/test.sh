@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Builds and runs every test of soma: the format check, the Release build with warnings as
+# errors and its tests (unit, command-line, find_package consumer), then the same tests
+# under AddressSanitizer and UndefinedBehaviorSanitizer.
+# SOMA_SKIP_SANITIZERS=1 skips the sanitizer build for a quick local run.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+scripts/install-deps.sh
+jobs=$(nproc)
+
+echo "== format check (clang-format)"
+mapfile -t sources < <(git ls-files '*.cpp' '*.hpp' 2>/dev/null || find include src apps tests bench examples -name '*.[ch]pp')
+clang-format --dry-run --Werror "${sources[@]}"
+
+echo "== release build and tests"
+cmake -S . -B build/release -DCMAKE_BUILD_TYPE=Release -DSOMA_WERROR=ON >/dev/null
+cmake --build build/release -j"$jobs"
+ctest --test-dir build/release --output-on-failure -j"$jobs"
+
+if [ "${SOMA_SKIP_SANITIZERS:-0}" != 1 ]; then
+  echo "== address and undefined-behaviour sanitizer build and tests"
+  cmake -S . -B build/sanitize -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSOMA_WERROR=ON \
+    -DSOMA_SANITIZE=address,undefined >/dev/null
+  cmake --build build/sanitize -j"$jobs"
+  ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
+    ctest --test-dir build/sanitize --output-on-failure -j"$jobs"
+fi

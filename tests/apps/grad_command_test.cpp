@@ -1,0 +1,136 @@
+// End-to-end tests of `soma grad`: the table, --json, --dot, and errors with exit code 2.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "run_command.hpp"
+
+namespace soma::testing {
+namespace {
+
+const char* lecture = "grad 'sigmoid(w1*x + w2*y + b)' --at x=1,y=-2,w1=0.5,w2=0.25,b=0.1";
+
+TEST(GradCommand, PrintsOneRowPerNode) {
+  const CommandResult r = run_soma(lecture);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.err, "");
+  // The output node: sigmoid of n8, value s = 0.524979, d f/d f = 1.
+  EXPECT_NE(r.out.find("n9    sigmoid   n8          0.524979      1             "
+                       "sigmoid(w1*x + w2*y + b)"),
+            std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find("n2    mul       n0,n1       0.5           0.249376      w1*x"),
+            std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find("df/dx = 0.124688"), std::string::npos);
+  EXPECT_NE(r.out.find("df/dw2 = -0.498752"), std::string::npos);
+}
+
+TEST(GradCommand, JsonHasValueGradientsAndNodes) {
+  const CommandResult r = run_soma("grad 'x*x + 3*x' --at x=2 --json");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out,
+            "{\"value\": 10, \"gradients\": {\"x\": 7}, \"nodes\": ["
+            "{\"id\": 0, \"op\": \"var\", \"expression\": \"x\", \"inputs\": [], \"value\": 2, "
+            "\"grad\": 7}, "
+            "{\"id\": 1, \"op\": \"mul\", \"expression\": \"x*x\", \"inputs\": [0, 0], "
+            "\"value\": 4, \"grad\": 1}, "
+            "{\"id\": 2, \"op\": \"const\", \"expression\": \"3\", \"inputs\": [], \"value\": 3, "
+            "\"grad\": 2}, "
+            "{\"id\": 3, \"op\": \"mul\", \"expression\": \"3*x\", \"inputs\": [2, 0], "
+            "\"value\": 6, \"grad\": 1}, "
+            "{\"id\": 4, \"op\": \"add\", \"expression\": \"x*x + 3*x\", \"inputs\": [1, 3], "
+            "\"value\": 10, \"grad\": 1}]}\n");
+}
+
+TEST(GradCommand, DotLabelsEdgesWithValuesAndNodesWithGradients) {
+  const std::string directory = make_temporary_directory();
+  const std::string path = directory + "/graph.dot";
+  const CommandResult r = run_soma("grad 'x*y' --at x=3,y=4 --dot '" + path + "'");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  std::ifstream file(path);
+  std::stringstream dot;
+  dot << file.rdbuf();
+  EXPECT_NE(dot.str().find("digraph"), std::string::npos);
+  EXPECT_NE(dot.str().find("n0 [label=\"n0: x\\ngrad 4\"]"), std::string::npos) << dot.str();
+  EXPECT_NE(dot.str().find("n2 [label=\"n2: mul\\nx*y\\ngrad 1\"]"), std::string::npos);
+  EXPECT_NE(dot.str().find("n0 -> n2 [label=\"3\"]"), std::string::npos);
+  EXPECT_NE(dot.str().find("n1 -> n2 [label=\"4\"]"), std::string::npos);
+  EXPECT_NE(dot.str().find("n2 -> f [label=\"12\"]"), std::string::npos);
+  // Only the finished file is there: no temporary left behind.
+  EXPECT_EQ(std::distance(std::filesystem::directory_iterator(directory),
+                          std::filesystem::directory_iterator()),
+            1);
+  std::filesystem::remove_all(directory);
+}
+
+TEST(GradCommand, UnwritableDotFileFailsWithoutOutputFile) {
+  const CommandResult r = run_soma("grad 'x' --at x=1 --dot /nonexistent-dir/graph.dot");
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("cannot write '/nonexistent-dir/graph.dot'"), std::string::npos) << r.err;
+}
+
+struct BadInput {
+  const char* arguments;
+  const char* expected_err;
+};
+
+class GradCommandErrors : public ::testing::TestWithParam<BadInput> {};
+
+TEST_P(GradCommandErrors, ExitTwoWithALocatedMessage) {
+  const CommandResult r = run_soma(GetParam().arguments);
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_EQ(r.out, "");
+  EXPECT_EQ(r.err, GetParam().expected_err);
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Cases, GradCommandErrors,
+    ::testing::Values(
+        BadInput{"grad 'sigmod(x)' --at x=1",
+                 "soma grad: error: unknown function 'sigmod' (did you mean 'sigmoid'?)\n"
+                 "  sigmod(x)\n  ^~~~~~\n"},
+        BadInput{"grad 'x +* 2' --at x=1",
+                 "soma grad: error: unexpected '*' where a number, a name or '(' is expected\n"
+                 "  x +* 2\n     ^\n"},
+        BadInput{"grad 'x + y' --at x=1",
+                 "soma grad: error: the variable 'y' has no value (--at y=...)\n"
+                 "  x + y\n      ^\n"},
+        BadInput{"grad 'x' --at x=abc",
+                 "soma grad: error: the value of 'x' is not a finite number: 'abc'\n"
+                 "  --at x=abc\n         ^~~\n"},
+        BadInput{"grad 'x' --at 'x=1, z=2'",
+                 "soma grad: error: 'z' is given a value but is not in the expression\n"
+                 "  --at x=1, z=2\n            ^\n"},
+        BadInput{"grad 'log(x)' --at x=-1",
+                 "soma grad: error: log of a non-positive number: 'x' is -1\n"
+                 "  log(x)\n  ^~~~~~\n"},
+        BadInput{"grad 'x/(y-1)' --at x=1,y=1",
+                 "soma grad: error: division by zero: '(y-1)' is 0\n"
+                 "  x/(y-1)\n    ^~~~~\n"},
+        BadInput{"grad 'x' --at x=1 --bogus",
+                 "soma grad: error: unknown option '--bogus' (see 'soma grad --help')\n"},
+        BadInput{"grad", "soma grad: error: missing EXPR (usage: soma grad EXPR --at "
+                         "NAME=VALUE,... [--json] [--dot FILE])\n"},
+        BadInput{"grad 'x' --at", "soma grad: error: option '--at' needs a value: --at "
+                                  "NAME=VALUE,...\n"}));
+
+TEST(GradCommand, HelpAndUnknownCommand) {
+  const CommandResult help = run_soma("grad --help");
+  EXPECT_EQ(help.exit_code, 0);
+  EXPECT_NE(help.out.find("usage: soma grad EXPR"), std::string::npos);
+  const CommandResult unknown = run_soma("gard");
+  EXPECT_EQ(unknown.exit_code, 2);
+  EXPECT_EQ(unknown.err, "soma: unknown command 'gard' (see 'soma --help')\n");
+}
+
+TEST(GradCommand, SeveralAtOptionsCombine) {
+  const CommandResult r = run_soma("grad 'x*y' --at x=3 --at y=4 --json");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out.rfind("{\"value\": 12, \"gradients\": {\"x\": 4, \"y\": 3}", 0), 0u) << r.out;
+}
+
+}  // namespace
+}  // namespace soma::testing
