@@ -34,9 +34,9 @@ struct GradientReport {
   std::vector<GradientRow> nodes;  // inputs before users; the output is last
 };
 
-// Every variable of the expression needs a value, and every value a variable of the
-// expression. Throws ExpressionError pointing into the expression for a missing value, a
-// log of a non-positive number, a division by zero, a non-finite value or derivative.
+// Every variable of the expression needs a value (values for other names are ignored).
+// Throws ExpressionError pointing into the expression for a missing value, a log of a
+// non-positive number, a division by zero, or a value or derivative that is not finite.
 GradientReport differentiate(const Expression& expression, const Assignments& values);
 
 }  // namespace soma::expr

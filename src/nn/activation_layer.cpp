@@ -1,0 +1,91 @@
+// Activation: dispatch from a kind to the ops in ops/activation.hpp and ops/softmax.hpp.
+#include "soma/nn/activation_layer.hpp"
+
+#include <array>
+#include <cstdio>
+#include <utility>
+
+#include "soma/core/error.hpp"
+#include "soma/ops/activation.hpp"
+#include "soma/ops/softmax.hpp"
+
+namespace soma::nn {
+
+namespace {
+
+constexpr std::array<std::pair<std::string_view, ActivationKind>, 8> kinds = {{
+    {"step", ActivationKind::step},
+    {"sigmoid", ActivationKind::sigmoid},
+    {"tanh", ActivationKind::tanh},
+    {"relu", ActivationKind::relu},
+    {"leaky_relu", ActivationKind::leaky_relu},
+    {"identity", ActivationKind::identity},
+    {"softplus", ActivationKind::softplus},
+    {"softmax", ActivationKind::softmax},
+}};
+
+}  // namespace
+
+ActivationKind parse_activation(std::string_view name) {
+  if (name == "linear") return ActivationKind::identity;
+  for (const auto& [known, kind] : kinds) {
+    if (known == name) return kind;
+  }
+  std::string valid;
+  for (const auto& [known, kind] : kinds) valid += (valid.empty() ? "" : ", ") + std::string(known);
+  throw Error("unknown activation '" + std::string(name) + "' (valid: " + valid + ")");
+}
+
+std::string_view activation_name(ActivationKind kind) {
+  for (const auto& [known, k] : kinds) {
+    if (k == kind) return known;
+  }
+  return "?";
+}
+
+Tensor apply_activation(ActivationKind kind, const Tensor& x, float negative_slope) {
+  switch (kind) {
+    case ActivationKind::step:
+      return step(x);
+    case ActivationKind::sigmoid:
+      return sigmoid(x);
+    case ActivationKind::tanh:
+      return tanh(x);
+    case ActivationKind::relu:
+      return relu(x);
+    case ActivationKind::leaky_relu:
+      return leaky_relu(x, negative_slope);
+    case ActivationKind::identity:
+      return identity(x);
+    case ActivationKind::softplus:
+      return softplus(x);
+    case ActivationKind::softmax:
+      return softmax(x, -1);
+  }
+  throw Error("apply_activation: invalid kind");
+}
+
+Activation::Activation(ActivationKind kind, float negative_slope)
+    : kind_(kind), negative_slope_(negative_slope) {}
+
+Tensor Activation::forward(const Tensor& input) {
+  return apply_activation(kind_, input, negative_slope_);
+}
+
+std::string Activation::describe() const {
+  std::string name(activation_name(kind_));
+  name[0] = static_cast<char>(name[0] - 'a' + 'A');
+  return name;
+}
+
+std::string Activation::architecture() const {
+  std::string text = "activation " + std::string(activation_name(kind_));
+  if (kind_ == ActivationKind::leaky_relu) {
+    char slope[32];
+    std::snprintf(slope, sizeof slope, " %.9g", static_cast<double>(negative_slope_));
+    text += slope;
+  }
+  return text;
+}
+
+}  // namespace soma::nn

@@ -1,0 +1,52 @@
+// Dense: x W + b on the engine's matmul and broadcasting add.
+#include "soma/nn/dense.hpp"
+
+#include "soma/core/error.hpp"
+#include "soma/ops/arithmetic.hpp"
+#include "soma/ops/linear_algebra.hpp"
+
+namespace soma::nn {
+
+Dense::Dense(int64_t inputs, int64_t outputs, Generator& generator, const DenseOptions& options)
+    : inputs_(inputs), outputs_(outputs) {
+  if (inputs <= 0 || outputs <= 0) {
+    throw Error("Dense: inputs and outputs must be positive, got " + std::to_string(inputs) +
+                " -> " + std::to_string(outputs));
+  }
+  Tensor weight = Tensor::empty(Shape{inputs, outputs});
+  initialize(weight, options.weight_init, inputs, outputs, generator);
+  weight_ = register_parameter("weight", weight);
+  if (options.bias) {
+    Tensor bias = Tensor::empty(Shape{outputs});
+    initialize(bias, options.bias_init, inputs, outputs, generator);
+    bias_ = register_parameter("bias", bias);
+  }
+}
+
+Tensor Dense::forward(const Tensor& input) {
+  if (input.rank() != 2 || input.shape()[1] != inputs_) {
+    throw Error(describe() + ": expects input of shape (samples x " + std::to_string(inputs_) +
+                "), got " + input.shape().to_string());
+  }
+  Tensor product = matmul(input, weight_);  // (samples x outputs)
+  return has_bias() ? add(product, bias_) : product;
+}
+
+std::string Dense::describe() const {
+  return "Dense(" + std::to_string(inputs_) + " -> " + std::to_string(outputs_) + ")";
+}
+
+int64_t Dense::output_features(int64_t input_features) const {
+  if (input_features != inputs_) {
+    throw Error(describe() + ": receives " + std::to_string(input_features) +
+                " features per sample, expects " + std::to_string(inputs_));
+  }
+  return outputs_;
+}
+
+std::string Dense::architecture() const {
+  return "dense " + std::to_string(inputs_) + " " + std::to_string(outputs_) +
+         (has_bias() ? "" : " no_bias");
+}
+
+}  // namespace soma::nn

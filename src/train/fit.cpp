@@ -1,0 +1,284 @@
+// fit, evaluate, predict and the validation split.
+#include "soma/train/fit.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstring>
+#include <limits>
+#include <numeric>
+
+#include "soma/autograd/grad_mode.hpp"
+#include "soma/ops/arithmetic.hpp"
+#include "soma/optim/l2_penalty.hpp"
+#include "soma/tensor/generator.hpp"
+
+namespace soma::train {
+
+namespace {
+
+constexpr double not_a_number = std::numeric_limits<double>::quiet_NaN();
+
+// Fisher-Yates with the generator's unbiased below(), so a seed fixes every epoch's order.
+void shuffle(std::vector<int64_t>& order, Generator& generator) {
+  for (size_t i = order.size(); i > 1; --i) {
+    const auto j = static_cast<size_t>(generator.below(i));
+    std::swap(order[i - 1], order[j]);
+  }
+}
+
+// Running totals over the batches of one pass.
+struct Tally {
+  double loss_sum = 0.0;
+  int64_t samples = 0;
+  int64_t correct = 0;
+  double squared_error_sum = 0.0;
+  int64_t values = 0;
+
+  void add(LossKind kind, const data::Dataset& dataset, std::span<const int64_t> rows,
+           const Tensor& outputs, const Tensor& targets, float batch_loss) {
+    const auto count = static_cast<int64_t>(rows.size());
+    loss_sum += static_cast<double>(batch_loss) * static_cast<double>(count);
+    samples += count;
+    if (dataset.is_classification()) {
+      const std::vector<int64_t> predicted = predicted_classes(kind, outputs);
+      const float* labels = dataset.targets.data();
+      for (size_t i = 0; i < rows.size(); ++i) {
+        correct += predicted[i] == static_cast<int64_t>(labels[rows[i]]);
+      }
+    } else {
+      const float* out = outputs.data();
+      const float* target = targets.data();
+      for (int64_t i = 0; i < outputs.numel(); ++i) {
+        const double difference = static_cast<double>(out[i]) - target[i];
+        squared_error_sum += difference * difference;
+      }
+      values += outputs.numel();
+    }
+  }
+  double loss() const { return loss_sum / static_cast<double>(samples); }
+  double accuracy(bool classification) const {
+    return classification ? static_cast<double>(correct) / static_cast<double>(samples)
+                          : not_a_number;
+  }
+  double rmse(bool classification) const {
+    return classification ? not_a_number
+                          : std::sqrt(squared_error_sum / static_cast<double>(values));
+  }
+};
+
+void check_options(const FitOptions& options) {
+  if (options.epochs < 1) throw Error("fit: epochs must be at least 1");
+  if (options.batch_size < 0) throw Error("fit: the batch size must not be negative");
+  if (!(options.validation_split >= 0.0 && options.validation_split < 1.0)) {
+    throw Error("fit: the validation split must be in [0, 1)");
+  }
+  if (options.validation_split > 0.0 && options.validation) {
+    throw Error("fit: give a validation set or a validation split, not both");
+  }
+  if (options.patience < 0) throw Error("fit: the patience must not be negative");
+  if (!(options.weight_decay >= 0.0f)) throw Error("fit: the weight decay must not be negative");
+}
+
+void check_features(const nn::Module& model, const data::Dataset& dataset, const char* what) {
+  if (!dataset.features.defined() || dataset.features.rank() != 2) {
+    throw Error(std::string(what) + ": features must be (samples x features)");
+  }
+  if (dataset.size() == 0) throw Error(std::string(what) + ": the dataset is empty");
+  (void)model.output_features(dataset.features.shape()[1]);  // throws on a mismatch
+}
+
+}  // namespace
+
+std::pair<data::Dataset, data::Dataset> split_validation(const data::Dataset& dataset,
+                                                         double fraction, uint64_t seed) {
+  if (!(fraction > 0.0 && fraction < 1.0)) {
+    throw Error("split_validation: the fraction must be in (0, 1)");
+  }
+  Generator generator(seed ^ 0x9e3779b97f4a7c15ULL);  // a stream apart from the shuffling
+  // Stratified: each class contributes the same fraction of its own samples.
+  std::vector<std::vector<int64_t>> groups(
+      dataset.is_classification() ? static_cast<size_t>(dataset.classes) : 1);
+  const float* labels = dataset.targets.data();
+  for (int64_t i = 0; i < dataset.size(); ++i) {
+    groups[dataset.is_classification() ? static_cast<size_t>(labels[i]) : 0].push_back(i);
+  }
+  std::vector<int64_t> training_rows;
+  std::vector<int64_t> validation_rows;
+  for (std::vector<int64_t>& group : groups) {
+    shuffle(group, generator);
+    const auto take = static_cast<size_t>(std::llround(fraction * static_cast<double>(group.size())));
+    validation_rows.insert(validation_rows.end(), group.begin(), group.begin() + static_cast<std::ptrdiff_t>(take));
+    training_rows.insert(training_rows.end(), group.begin() + static_cast<std::ptrdiff_t>(take), group.end());
+  }
+  if (training_rows.empty() || validation_rows.empty()) {
+    throw Error("split_validation: " + std::to_string(dataset.size()) +
+                " samples are too few to split off a fraction of " + std::to_string(fraction));
+  }
+  std::sort(training_rows.begin(), training_rows.end());
+  std::sort(validation_rows.begin(), validation_rows.end());
+  return {data::subset(dataset, training_rows), data::subset(dataset, validation_rows)};
+}
+
+History fit(nn::Module& model, Optimizer& optimizer, const data::Dataset& training_data,
+            const FitOptions& options) {
+  check_options(options);
+  data::Dataset training = training_data;
+  std::optional<data::Dataset> validation = options.validation;
+  if (options.validation_split > 0.0) {
+    std::tie(training, validation) =
+        split_validation(training_data, options.validation_split, options.seed);
+  }
+  check_features(model, training, "fit");
+  if (validation) check_features(model, *validation, "fit (validation)");
+
+  const int64_t samples = training.size();
+  const int64_t outputs = model.output_features(training.features.shape()[1]);
+  const Tensor targets = prepare_targets(options.loss, training, outputs);
+  const int64_t batch_size =
+      options.batch_size == 0 || options.batch_size > samples ? samples : options.batch_size;
+  const bool classification = training.is_classification();
+  const std::vector<Tensor> parameters = model.parameters();
+
+  Generator generator(options.seed);
+  std::vector<int64_t> order(static_cast<size_t>(samples));
+  std::iota(order.begin(), order.end(), 0);
+
+  History history;
+  double best_loss = std::numeric_limits<double>::infinity();
+  std::optional<nn::ParameterSnapshot> best_parameters;
+  int epochs_without_improvement = 0;
+  model.train();
+  for (int epoch = 1; epoch <= options.epochs; ++epoch) {
+    const auto started = std::chrono::steady_clock::now();
+    if (options.schedule != nullptr) options.schedule->apply(optimizer, epoch - 1);
+    if (options.shuffle) shuffle(order, generator);
+
+    Tally tally;
+    for (int64_t start = 0; start < samples; start += batch_size) {
+      const std::span<const int64_t> rows(order.data() + start,
+                                          static_cast<size_t>(std::min(batch_size, samples - start)));
+      const Tensor x = data::gather_rows(training.features, rows);
+      const Tensor t = data::gather_rows(targets, rows);
+      optimizer.zero_grad();
+      const Tensor out = model.forward(x);
+      const Tensor loss = compute_loss(options.loss, out, t);
+      const float value = loss.item();
+      if (!std::isfinite(value)) {
+        throw TrainingDiverged("training diverged: the loss became " +
+                               std::string(std::isnan(value) ? "nan" : "infinite") +
+                               " at epoch " + std::to_string(epoch) + ", batch " +
+                               std::to_string(start / batch_size + 1) + " (learning rate " +
+                               std::to_string(optimizer.learning_rate()) +
+                               "); try a smaller learning rate");
+      }
+      const Tensor objective = options.weight_decay > 0.0f
+                                   ? add(loss, l2_penalty(parameters, options.weight_decay))
+                                   : loss;
+      objective.backward();
+      optimizer.step();
+      tally.add(options.loss, training, rows, out, t, value);
+    }
+
+    EpochRecord record;
+    record.epoch = epoch;
+    record.train_loss = tally.loss();
+    record.train_accuracy = tally.accuracy(classification);
+    record.train_rmse = tally.rmse(classification);
+    record.learning_rate = optimizer.learning_rate();
+    record.validation_loss = record.validation_accuracy = record.validation_rmse = not_a_number;
+    if (validation) {
+      const Evaluation evaluation = evaluate(model, *validation, options.loss);
+      record.validation_loss = evaluation.loss;
+      record.validation_accuracy = evaluation.accuracy;
+      record.validation_rmse = evaluation.rmse;
+    }
+    record.seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    history.epochs.push_back(record);
+
+    const double monitored = validation ? record.validation_loss : record.train_loss;
+    if (monitored < best_loss - options.min_improvement) {
+      best_loss = monitored;
+      history.best_epoch = epoch;
+      epochs_without_improvement = 0;
+      if (options.patience > 0 && options.restore_best) {
+        best_parameters = nn::snapshot_parameters(model);
+      }
+    } else {
+      ++epochs_without_improvement;
+    }
+    if (options.on_epoch && !options.on_epoch(record)) {
+      history.stopped_early = true;
+      break;
+    }
+    if (options.patience > 0 && epochs_without_improvement >= options.patience) {
+      history.stopped_early = true;
+      break;
+    }
+  }
+  const int last_epoch = history.epochs.back().epoch;
+  if (best_parameters && history.best_epoch != last_epoch) {
+    nn::restore_parameters(model, *best_parameters);
+  } else {
+    history.best_epoch = last_epoch;
+  }
+  return history;
+}
+
+Evaluation evaluate(nn::Module& model, const data::Dataset& dataset, LossKind loss,
+                    int64_t batch_size) {
+  check_features(model, dataset, "evaluate");
+  if (batch_size <= 0) throw Error("evaluate: the batch size must be positive");
+  const int64_t samples = dataset.size();
+  const int64_t outputs = model.output_features(dataset.features.shape()[1]);
+  const Tensor targets = prepare_targets(loss, dataset, outputs);
+  NoGradGuard no_grad;
+  const bool was_training = model.is_training();
+  model.eval();
+  Tally tally;
+  Evaluation evaluation;
+  std::vector<int64_t> rows;
+  for (int64_t start = 0; start < samples; start += batch_size) {
+    rows.resize(static_cast<size_t>(std::min(batch_size, samples - start)));
+    std::iota(rows.begin(), rows.end(), start);
+    const Tensor out = model.forward(data::gather_rows(dataset.features, rows));
+    const Tensor t = data::gather_rows(targets, rows);
+    tally.add(loss, dataset, rows, out, t, compute_loss(loss, out, t).item());
+    if (dataset.is_classification()) {
+      const std::vector<int64_t> predicted = predicted_classes(loss, out);
+      evaluation.predicted.insert(evaluation.predicted.end(), predicted.begin(), predicted.end());
+    }
+  }
+  model.train(was_training);
+  evaluation.loss = tally.loss();
+  evaluation.accuracy = tally.accuracy(dataset.is_classification());
+  evaluation.rmse = tally.rmse(dataset.is_classification());
+  return evaluation;
+}
+
+Tensor predict(nn::Module& model, const Tensor& features, int64_t batch_size) {
+  if (features.rank() != 2) {
+    throw Error("predict: features must be (samples x features), got " +
+                features.shape().to_string());
+  }
+  if (batch_size <= 0) throw Error("predict: the batch size must be positive");
+  const int64_t samples = features.shape()[0];
+  const int64_t outputs = model.output_features(features.shape()[1]);
+  NoGradGuard no_grad;
+  const bool was_training = model.is_training();
+  model.eval();
+  Tensor result = Tensor::empty(Shape{samples, outputs});
+  std::vector<int64_t> rows;
+  for (int64_t start = 0; start < samples; start += batch_size) {
+    rows.resize(static_cast<size_t>(std::min(batch_size, samples - start)));
+    std::iota(rows.begin(), rows.end(), start);
+    const Tensor out = model.forward(data::gather_rows(features, rows));
+    std::memcpy(result.data() + start * outputs, out.data(),
+                static_cast<size_t>(out.numel()) * sizeof(float));
+  }
+  model.train(was_training);
+  return result;
+}
+
+}  // namespace soma::train
