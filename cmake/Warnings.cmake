@@ -4,7 +4,7 @@ option(SOMA_WERROR "Treat compiler warnings as errors" OFF)
 function(soma_enable_warnings target)
   target_compile_options(${target} PRIVATE
     -Wall -Wextra -Wpedantic -Wshadow -Wconversion -Wno-sign-conversion
-    -Wnon-virtual-dtor -Wold-style-cast -Woverloaded-virtual -Wnull-dereference
+    -Wnon-virtual-dtor -Wold-style-cast -Woverloaded-virtual
     -Wformat=2 -Wimplicit-fallthrough)
   # GCC 12 reports false -Wrestrict errors inside std::string for "literal" + string
   # (GCC bug 105651); the warning is kept for other compilers.

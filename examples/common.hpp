@@ -25,8 +25,7 @@ inline bool small_run(int argc, char** argv) {
 // Trains with Adam on binary cross-entropy (the network ends in a sigmoid) and returns the
 // training accuracy.
 inline double train_binary_classifier(soma::nn::Module& network, const soma::data::Dataset& data,
-                                      int epochs, float learning_rate = 0.02f,
-                                      uint64_t seed = 1) {
+                                      int epochs, float learning_rate = 0.02f, uint64_t seed = 1) {
   soma::Adam optimizer(network.parameters(), {.learning_rate = learning_rate});
   soma::train::FitOptions options;
   options.loss = soma::train::LossKind::binary_cross_entropy;

@@ -56,7 +56,8 @@ int main(int argc, char** argv) {
   const data::Dataset rings = data::circles(samples, 0.05, generator);
 
   example::Claims claims;
-  const double clouds_accuracy = binary_neuron_accuracy(clouds, epochs, "one neuron, gaussian clouds");
+  const double clouds_accuracy =
+      binary_neuron_accuracy(clouds, epochs, "one neuron, gaussian clouds");
   const double rings_accuracy = binary_neuron_accuracy(rings, epochs, "one neuron, circles");
   const double squares_accuracy = binary_neuron_accuracy(
       data::with_features(rings, {"x1^2", "x2^2"}), epochs, "one neuron, circles via x1^2, x2^2");

@@ -43,8 +43,8 @@ int main(int argc, char** argv) {
   }
   example::Claims claims;
   claims.check(worst_errors.front() > 0.5, "one neuron cannot follow a whole sine period");
-  claims.check(*std::min_element(worst_errors.begin() + 3, worst_errors.end()) <
-                   worst_errors.front() / 4,
-               "a wider hidden layer approximates it far better");
+  claims.check(
+      *std::min_element(worst_errors.begin() + 3, worst_errors.end()) < worst_errors.front() / 4,
+      "a wider hidden layer approximates it far better");
   return claims.exit_code();
 }

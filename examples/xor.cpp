@@ -11,13 +11,14 @@ using namespace soma;
 int main(int argc, char** argv) {
   const bool small = example::small_run(argc, argv);
   const int epochs = small ? 400 : 1000;
-  data::Dataset xor_points{tensor({{0, 0}, {0, 1}, {1, 0}, {1, 1}}), tensor({0, 1, 1, 0}), 2,
-                           {"x1", "x2"}};
+  data::Dataset xor_points{
+      tensor({{0, 0}, {0, 1}, {1, 0}, {1, 1}}), tensor({0, 1, 1, 0}), 2, {"x1", "x2"}};
 
   Generator generator(3);
   auto neuron = nn::build_network(
       {.layer_sizes = {2, 1}, .output_activation = nn::ActivationKind::sigmoid}, generator);
-  const double neuron_accuracy = example::train_binary_classifier(*neuron, xor_points, epochs, 0.05f);
+  const double neuron_accuracy =
+      example::train_binary_classifier(*neuron, xor_points, epochs, 0.05f);
 
   auto network = nn::build_network({.layer_sizes = {2, 4, 1},
                                     .hidden_activation = nn::ActivationKind::tanh,

@@ -46,8 +46,8 @@ int main(int argc, char** argv) {
                                      weights);
     const double accuracy = example::train_binary_classifier(*network, rings, epochs);
     const float spread = largest_difference_between_hidden_units(*network);
-    std::printf("%-15s after training: hidden units differ by up to %.4f, accuracy %.3f\n",
-                init, static_cast<double>(spread), accuracy);
+    std::printf("%-15s after training: hidden units differ by up to %.4f, accuracy %.3f\n", init,
+                static_cast<double>(spread), accuracy);
     const bool random = std::string(init) == "glorot_uniform" || std::string(init) == "he_normal";
     if (random) {
       claims.check(spread > 0.1f && accuracy >= 0.95,

@@ -84,8 +84,8 @@ ParsedArguments ArgumentParser::parse(int argc, const char* const* argv, int fir
   }
   if (parsed.has("--help")) return parsed;
   if (parsed.positionals_.size() < positionals_.size()) {
-    throw UsageError("missing " + positionals_[parsed.positionals_.size()].first + " (usage: " +
-                     usage_ + ")");
+    throw UsageError("missing " + positionals_[parsed.positionals_.size()].first +
+                     " (usage: " + usage_ + ")");
   }
   if (parsed.positionals_.size() > positionals_.size()) {
     throw UsageError("unexpected argument '" + parsed.positionals_[positionals_.size()] +

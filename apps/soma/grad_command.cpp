@@ -24,7 +24,8 @@ std::string format_number(float value) {
 
 std::string join_ids(const std::vector<size_t>& ids) {
   std::string text;
-  for (size_t i = 0; i < ids.size(); ++i) text += (i > 0 ? "," : "") + ("n" + std::to_string(ids[i]));
+  for (size_t i = 0; i < ids.size(); ++i)
+    text += (i > 0 ? "," : "") + ("n" + std::to_string(ids[i]));
   return text;
 }
 

@@ -80,7 +80,8 @@ std::string GradCheckReport::to_string() const {
                   inputs[i].max_absolute_error, inputs[i].max_relative_error,
                   inputs[i].passed ? "passed" : "FAILED");
     text += line;
-    if (!inputs[i].passed) text += " (first failure at element " + std::to_string(inputs[i].worst_index) + ")";
+    if (!inputs[i].passed)
+      text += " (first failure at element " + std::to_string(inputs[i].worst_index) + ")";
     text += '\n';
   }
   return text;

@@ -27,8 +27,8 @@ void check_arguments(const char* name, int64_t samples, double noise) {
 // which returns the class of sample i.
 template <class Point>
 Dataset planar(int64_t samples, int64_t classes, Point point) {
-  Dataset dataset{Tensor::empty(Shape{samples, 2}), Tensor::empty(Shape{samples}), classes,
-                  {"x1", "x2"}};
+  Dataset dataset{
+      Tensor::empty(Shape{samples, 2}), Tensor::empty(Shape{samples}), classes, {"x1", "x2"}};
   float* features = dataset.features.data();
   float* targets = dataset.targets.data();
   for (int64_t i = 0; i < samples; ++i) {
@@ -41,7 +41,9 @@ Dataset planar(int64_t samples, int64_t classes, Point point) {
   return dataset;
 }
 
-double jitter(Generator& generator, double noise) { return noise * generator.normal(); }
+double jitter(Generator& generator, double noise) {
+  return noise * generator.normal();
+}
 
 }  // namespace
 

@@ -102,7 +102,8 @@ class GraphBuilder {
     if (existing != variables_.end()) return existing->second;  // one node per variable
     auto given = std::find_if(values_.begin(), values_.end(),
                               [&](const auto& entry) { return entry.first == name; });
-    if (given == values_.end()) fail(index, "the variable '" + name + "' has no value (--at " + name + "=...)");
+    if (given == values_.end())
+      fail(index, "the variable '" + name + "' has no value (--at " + name + "=...)");
     Tensor leaf = scalar(given->second).set_requires_grad();
     variables_.emplace(name, leaf);
     return leaf;
@@ -140,8 +141,10 @@ class GraphBuilder {
     }
     if (node(right).kind == ExprNode::Kind::number) return pow(a, exponent);
     if (base <= 0.0f) {
-      fail(left, "a variable exponent needs a positive base (its derivative uses log of the "
-                 "base), but " + quoted(left) + " is " + format_value(base));
+      fail(left,
+           "a variable exponent needs a positive base (its derivative uses log of the "
+           "base), but " +
+               quoted(left) + " is " + format_value(base));
     }
     return pow(a, b);
   }
@@ -221,9 +224,9 @@ Assignments parse_assignments(std::string_view text) {
     const double value = std::strtod(value_text.c_str(), &parsed_end);
     if (value_text.empty() || parsed_end != value_text.c_str() + value_text.size() ||
         !std::isfinite(static_cast<float>(value))) {
-      throw ExpressionError("the value of '" + std::string(name) + "' is not a finite number: '" +
-                                value_text + "'",
-                            value_start, std::max<size_t>(value_text.size(), 1));
+      throw ExpressionError(
+          "the value of '" + std::string(name) + "' is not a finite number: '" + value_text + "'",
+          value_start, std::max<size_t>(value_text.size(), 1));
     }
     const bool repeated = std::any_of(assignments.begin(), assignments.end(),
                                       [&](const auto& entry) { return entry.first == name; });

@@ -30,7 +30,7 @@ std::string ExpressionError::render(std::string_view text) const {
 }
 
 const std::vector<std::string>& function_names() {
-  static const std::vector<std::string> names = {"sigmoid", "tanh", "relu", "step", "exp",
+  static const std::vector<std::string> names = {"sigmoid", "tanh", "relu", "step",    "exp",
                                                  "log",     "sqrt", "abs",  "softplus"};
   return names;
 }
@@ -162,8 +162,7 @@ class Parser {
     if (peek() != '-') return parse_power();
     const size_t column = position_++;
     const size_t operand = parse_unary();
-    if (node(operand).kind == ExprNode::Kind::number &&
-        node(operand).begin == column + 1) {
+    if (node(operand).kind == ExprNode::Kind::number && node(operand).begin == column + 1) {
       // "-2" is the number -2, not neg(2): the graph a student expects.
       ExprNode folded = node(operand);
       folded.number = -folded.number;
@@ -210,8 +209,10 @@ class Parser {
       expression_.nodes_[inner].end = position_;
       return inner;
     }
-    throw ExpressionError(std::string("unexpected '") + c + "' where a number, a name or '(' "
-                          "is expected", position_, 1);
+    throw ExpressionError(std::string("unexpected '") + c +
+                              "' where a number, a name or '(' "
+                              "is expected",
+                          position_, 1);
   }
 
   size_t parse_number() {
@@ -251,8 +252,8 @@ class Parser {
     const size_t start = position_;
     while (std::isalnum(static_cast<unsigned char>(peek())) || peek() == '_') ++position_;
     const std::string name = text().substr(start, position_ - start);
-    const bool is_function = std::find(function_names().begin(), function_names().end(),
-                                       name) != function_names().end();
+    const bool is_function =
+        std::find(function_names().begin(), function_names().end(), name) != function_names().end();
     skip_spaces();
     if (peek() != '(') {
       if (is_function) {
@@ -292,7 +293,9 @@ class Parser {
   int depth_ = 0;
 };
 
-Expression Expression::parse(std::string_view text) { return Parser(text).run(); }
+Expression Expression::parse(std::string_view text) {
+  return Parser(text).run();
+}
 
 std::string_view Expression::source(size_t index) const {
   const ExprNode& n = nodes_.at(index);

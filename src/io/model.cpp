@@ -45,7 +45,8 @@ void copy_weights(const std::string& path, const ModelFile& file, nn::Module& mo
   for (const auto& [name, parameter] : parameters) {
     const Tensor* stored = file.find_tensor(name);
     Tensor target = parameter;
-    std::memcpy(target.data(), stored->data(), static_cast<size_t>(stored->numel()) * sizeof(float));
+    std::memcpy(target.data(), stored->data(),
+                static_cast<size_t>(stored->numel()) * sizeof(float));
   }
 }
 

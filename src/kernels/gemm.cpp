@@ -37,8 +37,8 @@ void gemm(const GemmArgs& args) {
 }
 
 std::string blas_description() {
-  return std::string("OpenBLAS ") + openblas_get_config() + " (" + openblas_get_corename() +
-         ", " + std::to_string(openblas_get_num_threads()) + " threads)";
+  return std::string("OpenBLAS ") + openblas_get_config() + " (" + openblas_get_corename() + ", " +
+         std::to_string(openblas_get_num_threads()) + " threads)";
 }
 
 }  // namespace soma::kernels

@@ -77,8 +77,8 @@ Initializer Initializer::parse(std::string_view text) {
     }
     if (colon == std::string_view::npos) {
       throw Error("initializer '" + std::string(text) + "' needs " +
-                  (takes_one ? "a value, e.g. constant:0.1" : "two values, e.g. " +
-                   std::string(name) + ":0,0.1"));
+                  (takes_one ? "a value, e.g. constant:0.1"
+                             : "two values, e.g. " + std::string(name) + ":0,0.1"));
     }
     const size_t comma = arguments.find(',');
     if (takes_one) {

@@ -73,15 +73,20 @@ void restore_parameters(Module& module, const ParameterSnapshot& snapshot) {
     throw Error("restore_parameters: the snapshot has " + std::to_string(snapshot.values.size()) +
                 " parameters, the module " + std::to_string(parameters.size()));
   }
+  // Check every parameter before copying any, so that a mismatch leaves the module as it was.
   for (size_t i = 0; i < parameters.size(); ++i) {
-    auto& [name, target] = parameters[i];
+    const auto& [name, target] = parameters[i];
     const auto& [saved_name, saved] = snapshot.values[i];
     if (name != saved_name || !(target.shape() == saved.shape())) {
       throw Error("restore_parameters: parameter '" + name + "' " + target.shape().to_string() +
                   " does not match the snapshot's '" + saved_name + "' " +
                   saved.shape().to_string());
     }
-    std::memcpy(target.data(), saved.data(), static_cast<size_t>(saved.numel()) * sizeof(float));
+  }
+  for (size_t i = 0; i < parameters.size(); ++i) {
+    const Tensor& saved = snapshot.values[i].second;
+    std::memcpy(parameters[i].second.data(), saved.data(),
+                static_cast<size_t>(saved.numel()) * sizeof(float));
   }
 }
 

@@ -40,8 +40,8 @@ std::shared_ptr<Sequential> build_network(const NetworkSpec& spec, Generator& ge
     throw Error("build_network: at least an input and an output size are needed");
   }
   auto network = std::make_shared<Sequential>();
-  const DenseOptions options{.bias = true, .weight_init = spec.weight_init,
-                             .bias_init = spec.bias_init};
+  const DenseOptions options{
+      .bias = true, .weight_init = spec.weight_init, .bias_init = spec.bias_init};
   for (size_t i = 0; i + 1 < spec.layer_sizes.size(); ++i) {
     network->emplace<Dense>(spec.layer_sizes[i], spec.layer_sizes[i + 1], generator, options);
     const bool output_layer = i + 2 == spec.layer_sizes.size();

@@ -26,7 +26,8 @@ std::string Summary::to_string() const {
   auto pad = [](std::string text, size_t width) {
     return text.size() >= width ? text + " " : text + std::string(width - text.size(), ' ');
   };
-  std::string out = pad("layer", 20) + pad("output shape", 16) + pad("parameters", 12) + "formula\n";
+  std::string out =
+      pad("layer", 20) + pad("output shape", 16) + pad("parameters", 12) + "formula\n";
   for (const SummaryRow& row : rows) {
     out += pad(row.layer, 20) + pad("(n x " + std::to_string(row.output_features) + ")", 16) +
            pad(std::to_string(row.parameters), 12) + row.formula + "\n";

@@ -64,27 +64,26 @@ Tensor leaky_relu(const Tensor& x, float negative_slope) {
   Tensor out =
       map_unary(x, [negative_slope](float v) { return v > 0.0f ? v : negative_slope * v; });
   if (!should_record(x)) return out;
-  return record(out, "leaky_relu", {x},
-                [x = x.detach(), negative_slope](const Tensor& g, Node::Wanted) {
-                  return std::vector<Tensor>{
-                      map_same_shape(g, x, [negative_slope](float gi, float xi) {
-                        return xi > 0.0f ? gi : negative_slope * gi;
-                      })};
-                });
+  return record(
+      out, "leaky_relu", {x}, [x = x.detach(), negative_slope](const Tensor& g, Node::Wanted) {
+        return std::vector<Tensor>{map_same_shape(g, x, [negative_slope](float gi, float xi) {
+          return xi > 0.0f ? gi : negative_slope * gi;
+        })};
+      });
 }
 
 Tensor identity(const Tensor& x) {
   // A new tensor on the same storage, so the graph shows the layer's (trivial) activation.
   Tensor out = x.detach();
   if (!should_record(x)) return out;
-  return record(out, "identity", {x}, [](const Tensor& g, Node::Wanted) {
-    return std::vector<Tensor>{g};
-  });
+  return record(out, "identity", {x},
+                [](const Tensor& g, Node::Wanted) { return std::vector<Tensor>{g}; });
 }
 
 Tensor softplus(const Tensor& x) {
   // log(1 + e^x) = max(x, 0) + log1p(e^-|x|): no overflow for large |x|.
-  Tensor out = map_unary(x, [](float v) { return std::fmax(v, 0.0f) + std::log1p(std::exp(-std::fabs(v))); });
+  Tensor out = map_unary(
+      x, [](float v) { return std::fmax(v, 0.0f) + std::log1p(std::exp(-std::fabs(v))); });
   if (!should_record(x)) return out;
   // softplus'(x) = sigmoid(x).
   return record(out, "softplus", {x}, [x = x.detach()](const Tensor& g, Node::Wanted) {

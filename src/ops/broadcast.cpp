@@ -34,19 +34,20 @@ Tensor sum_to(const Tensor& x, const Shape& shape) {
   Tensor out = zeros(shape);
   const float* in = x.data();
   float* result = out.data();
-  detail::for_each_broadcast_row(
-      x.shape(), shape, x.shape(),
-      [&](int64_t count, int64_t in_offset, int64_t out_offset, int64_t out_step, int64_t,
-          int64_t) {
-        if (out_step == 1) {
-          for (int64_t i = 0; i < count; ++i) result[out_offset + i] += in[in_offset + i];
-        } else {
-          // The innermost dimension is summed away: accumulate the row in one register.
-          float total = 0.0f;
-          for (int64_t i = 0; i < count; ++i) total += in[in_offset + i];
-          result[out_offset] += total;
-        }
-      });
+  detail::for_each_broadcast_row(x.shape(), shape, x.shape(),
+                                 [&](int64_t count, int64_t in_offset, int64_t out_offset,
+                                     int64_t out_step, int64_t, int64_t) {
+                                   if (out_step == 1) {
+                                     for (int64_t i = 0; i < count; ++i)
+                                       result[out_offset + i] += in[in_offset + i];
+                                   } else {
+                                     // The innermost dimension is summed away: accumulate the row
+                                     // in one register.
+                                     float total = 0.0f;
+                                     for (int64_t i = 0; i < count; ++i) total += in[in_offset + i];
+                                     result[out_offset] += total;
+                                   }
+                                 });
   if (!should_record(x)) return out;
   return record(out, "sum_to", {x}, [x_shape = x.shape()](const Tensor& g, Node::Wanted) {
     return std::vector<Tensor>{broadcast_to(g, x_shape)};

@@ -57,13 +57,13 @@ Tensor squared_error(const Tensor& prediction, const Tensor& target) {
     return e * e;
   }));
   if (!should_record(prediction, target)) return out;
-  return record(out, "squared_error", {prediction, target},
-                [p = prediction.detach(), t = target.detach()](const Tensor& g,
-                                                               Node::Wanted wanted) {
-                  return mean_loss_gradients(
-                      g, p, t, wanted, [](float pi, float ti) { return 2.0f * (pi - ti); },
-                      [](float pi, float ti) { return 2.0f * (ti - pi); });
-                });
+  return record(
+      out, "squared_error", {prediction, target},
+      [p = prediction.detach(), t = target.detach()](const Tensor& g, Node::Wanted wanted) {
+        return mean_loss_gradients(
+            g, p, t, wanted, [](float pi, float ti) { return 2.0f * (pi - ti); },
+            [](float pi, float ti) { return 2.0f * (ti - pi); });
+      });
 }
 
 Tensor binary_cross_entropy(const Tensor& probability, const Tensor& target) {
@@ -78,20 +78,20 @@ Tensor binary_cross_entropy(const Tensor& probability, const Tensor& target) {
   if (!should_record(probability, target)) return out;
   // dL/dp = (p - t) / (p (1 - p)), its denominator kept away from 0 by the same clamp;
   // dL/dt = log((1 - p) / p).
-  return record(out, "binary_cross_entropy", {probability, target},
-                [p = probability.detach(), t = target.detach(), clamp](const Tensor& g,
-                                                                       Node::Wanted wanted) {
-                  return mean_loss_gradients(
-                      g, p, t, wanted,
-                      [clamp](float pi, float ti) {
-                        const float q = clamp(pi);
-                        return (q - ti) / (q * (1.0f - q));
-                      },
-                      [clamp](float pi, float) {
-                        const float q = clamp(pi);
-                        return std::log1p(-q) - std::log(q);
-                      });
-                });
+  return record(
+      out, "binary_cross_entropy", {probability, target},
+      [p = probability.detach(), t = target.detach(), clamp](const Tensor& g, Node::Wanted wanted) {
+        return mean_loss_gradients(
+            g, p, t, wanted,
+            [clamp](float pi, float ti) {
+              const float q = clamp(pi);
+              return (q - ti) / (q * (1.0f - q));
+            },
+            [clamp](float pi, float) {
+              const float q = clamp(pi);
+              return std::log1p(-q) - std::log(q);
+            });
+      });
 }
 
 Tensor binary_cross_entropy_with_logits(const Tensor& logits, const Tensor& target) {
@@ -153,7 +153,8 @@ Tensor softmax_cross_entropy(const Tensor& logits, const std::vector<int64_t>& l
                   const float* lp_in = log_probabilities.data();
                   float* d = dz.data();
                   for (int64_t i = 0; i < n * k; ++i) d[i] = scale * std::exp(lp_in[i]);
-                  for (int64_t i = 0; i < n; ++i) d[i * k + labels[static_cast<size_t>(i)]] -= scale;
+                  for (int64_t i = 0; i < n; ++i)
+                    d[i * k + labels[static_cast<size_t>(i)]] -= scale;
                   return std::vector<Tensor>{dz};
                 });
 }

@@ -45,9 +45,8 @@ Tensor abs(const Tensor& x) {
   if (!should_record(x)) return out;
   // d|x|/dx = sign(x), 0 at 0.
   return record(out, "abs", {x}, [x = x.detach()](const Tensor& g, Node::Wanted) {
-    return std::vector<Tensor>{map_same_shape(g, x, [](float gi, float xi) {
-      return xi > 0.0f ? gi : (xi < 0.0f ? -gi : 0.0f);
-    })};
+    return std::vector<Tensor>{map_same_shape(
+        g, x, [](float gi, float xi) { return xi > 0.0f ? gi : (xi < 0.0f ? -gi : 0.0f); })};
   });
 }
 
@@ -55,12 +54,12 @@ Tensor pow(const Tensor& x, float exponent) {
   Tensor out = map_unary(x, [exponent](float v) { return std::pow(v, exponent); });
   if (!should_record(x)) return out;
   // d(x^c)/dx = c x^(c-1); 0 for c = 0 (even at x = 0, where 0 * inf would give nan).
-  Tensor result = record(out, "pow", {x}, [x = x.detach(), exponent](const Tensor& g,
-                                                                     Node::Wanted) {
-    return std::vector<Tensor>{map_same_shape(g, x, [exponent](float gi, float xi) {
-      return exponent == 0.0f ? 0.0f : gi * exponent * std::pow(xi, exponent - 1.0f);
-    })};
-  });
+  Tensor result =
+      record(out, "pow", {x}, [x = x.detach(), exponent](const Tensor& g, Node::Wanted) {
+        return std::vector<Tensor>{map_same_shape(g, x, [exponent](float gi, float xi) {
+          return exponent == 0.0f ? 0.0f : gi * exponent * std::pow(xi, exponent - 1.0f);
+        })};
+      });
   char detail[32];
   std::snprintf(detail, sizeof detail, "^%g", static_cast<double>(exponent));
   result.grad_fn()->set_detail(detail);

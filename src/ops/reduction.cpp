@@ -67,8 +67,12 @@ Tensor reduce_axis(const Tensor& x, int axis, bool keep_dim, const char* name, b
 
 }  // namespace
 
-Tensor sum(const Tensor& x) { return reduce_all(x, "sum", /*average=*/false); }
-Tensor mean(const Tensor& x) { return reduce_all(x, "mean", /*average=*/true); }
+Tensor sum(const Tensor& x) {
+  return reduce_all(x, "sum", /*average=*/false);
+}
+Tensor mean(const Tensor& x) {
+  return reduce_all(x, "mean", /*average=*/true);
+}
 Tensor sum(const Tensor& x, int axis, bool keep_dim) {
   return reduce_axis(x, axis, keep_dim, "sum", /*average=*/false);
 }

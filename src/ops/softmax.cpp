@@ -77,8 +77,7 @@ Tensor log_softmax(const Tensor& x, int axis) {
   softmax_forward(x.data(), out.data(), view, Form::log_probabilities);
   if (!should_record(x)) return out;
   // dx_k = g_k - softmax_k sum_j g_j, with softmax_k = exp(log_softmax_k).
-  return record(out, "log_softmax", {x}, [y = out.detach(), view](const Tensor& g,
-                                                                  Node::Wanted) {
+  return record(out, "log_softmax", {x}, [y = out.detach(), view](const Tensor& g, Node::Wanted) {
     Tensor dx = Tensor::empty(y.shape());
     const float* gy = g.data();
     const float* yy = y.data();

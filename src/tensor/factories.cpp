@@ -8,9 +8,11 @@
 
 namespace soma {
 
-Tensor scalar(float value) { return full(Shape{}, value); }
+Tensor scalar(float value) {
+  return full(Shape{}, value);
+}
 
-Tensor tensor(std::initializer_list<float> values) {
+Tensor tensor(const std::vector<float>& values) {
   Tensor result = Tensor::empty(Shape{static_cast<int64_t>(values.size())});
   std::copy(values.begin(), values.end(), result.data());
   return result;
@@ -34,9 +36,8 @@ Tensor tensor(std::initializer_list<std::initializer_list<float>> rows) {
 
 Tensor from_values(const Shape& shape, const std::vector<float>& values) {
   if (static_cast<int64_t>(values.size()) != shape.numel()) {
-    throw Error("from_values: " + std::to_string(values.size()) +
-                " values given for shape " + shape.to_string() + ", which holds " +
-                std::to_string(shape.numel()));
+    throw Error("from_values: " + std::to_string(values.size()) + " values given for shape " +
+                shape.to_string() + ", which holds " + std::to_string(shape.numel()));
   }
   Tensor result = Tensor::empty(shape);
   std::copy(values.begin(), values.end(), result.data());
@@ -49,10 +50,18 @@ Tensor full(const Shape& shape, float value) {
   return result;
 }
 
-Tensor zeros(const Shape& shape) { return full(shape, 0.0f); }
-Tensor ones(const Shape& shape) { return full(shape, 1.0f); }
-Tensor zeros_like(const Tensor& like) { return zeros(like.shape()); }
-Tensor ones_like(const Tensor& like) { return ones(like.shape()); }
+Tensor zeros(const Shape& shape) {
+  return full(shape, 0.0f);
+}
+Tensor ones(const Shape& shape) {
+  return full(shape, 1.0f);
+}
+Tensor zeros_like(const Tensor& like) {
+  return zeros(like.shape());
+}
+Tensor ones_like(const Tensor& like) {
+  return ones(like.shape());
+}
 
 Tensor arange(float start, float stop, float step) {
   if (step == 0.0f || !std::isfinite(step) || !std::isfinite(start) || !std::isfinite(stop)) {
@@ -60,12 +69,14 @@ Tensor arange(float start, float stop, float step) {
   }
   // Counted in double so that e.g. arange(0, 1, 0.1) has exactly 10 elements.
   const double count_estimate = std::ceil((static_cast<double>(stop) - start) / step);
-  const auto count = static_cast<int64_t>(std::max(0.0, count_estimate));
+  auto count = static_cast<int64_t>(std::max(0.0, count_estimate));
+  auto value = [&](int64_t i) { return static_cast<float>(start + static_cast<double>(i) * step); };
+  // The last element can still round to `stop` in float (3 * 0.1f gives 0.3f): drop it, so
+  // that every element is < stop (> stop for a negative step).
+  while (count > 0 && !(step > 0.0f ? value(count - 1) < stop : value(count - 1) > stop)) --count;
   Tensor result = Tensor::empty(Shape{count});
   float* out = result.data();
-  for (int64_t i = 0; i < count; ++i) {
-    out[i] = static_cast<float>(start + static_cast<double>(i) * step);
-  }
+  for (int64_t i = 0; i < count; ++i) out[i] = value(i);
   return result;
 }
 

@@ -2,6 +2,7 @@
 #include "soma/tensor/shape.hpp"
 
 #include <algorithm>
+#include <cstdint>
 
 #include "soma/core/error.hpp"
 
@@ -11,15 +12,26 @@ Shape::Shape(std::initializer_list<int64_t> extents) {
   set_extents(std::span<const int64_t>(extents.begin(), extents.size()));
 }
 
-Shape::Shape(std::span<const int64_t> extents) { set_extents(extents); }
+Shape::Shape(std::span<const int64_t> extents) {
+  set_extents(extents);
+}
 
 void Shape::set_extents(std::span<const int64_t> extents) {
   if (extents.size() > static_cast<size_t>(max_rank)) {
     throw Error("shape: " + std::to_string(extents.size()) + " dimensions given, at most " +
                 std::to_string(max_rank) + " are supported");
   }
+  // The element count must fit in int64 (and in bytes, in size_t), even when some extent
+  // is 0, because strides are products of the later extents.
+  constexpr int64_t max_elements = INT64_MAX / static_cast<int64_t>(sizeof(float));
+  int64_t product = 1;
   for (int64_t extent : extents) {
     if (extent < 0) throw Error("shape: extent " + std::to_string(extent) + " is negative");
+    if (extent > 0 && product > max_elements / extent) {
+      throw Error("shape: too many elements (the extents multiply past " +
+                  std::to_string(max_elements) + ")");
+    }
+    product *= extent > 0 ? extent : 1;
   }
   rank_ = static_cast<int>(extents.size());
   std::copy(extents.begin(), extents.end(), extents_.begin());

@@ -22,6 +22,8 @@ Storage::Storage(int64_t size) : size_(size) {
   if (data_ == nullptr) throw std::bad_alloc();
 }
 
-Storage::~Storage() { std::free(data_); }
+Storage::~Storage() {
+  std::free(data_);
+}
 
 }  // namespace soma

@@ -46,14 +46,24 @@ Tensor Tensor::empty(const Shape& shape) {
   return Tensor(std::move(impl));
 }
 
-const Shape& Tensor::shape() const { return checked(impl_, "shape").shape; }
+const Shape& Tensor::shape() const {
+  return checked(impl_, "shape").shape;
+}
 
-int64_t Tensor::size(int dim) const { return shape()[shape().normalize_dim(dim, "size")]; }
+int64_t Tensor::size(int dim) const {
+  return shape()[shape().normalize_dim(dim, "size")];
+}
 
-float* Tensor::data() { return checked(impl_, "data").storage->data(); }
-const float* Tensor::data() const { return checked(impl_, "data").storage->data(); }
+float* Tensor::data() {
+  return checked(impl_, "data").storage->data();
+}
+const float* Tensor::data() const {
+  return checked(impl_, "data").storage->data();
+}
 
-std::vector<float> Tensor::to_vector() const { return {data(), data() + numel()}; }
+std::vector<float> Tensor::to_vector() const {
+  return {data(), data() + numel()};
+}
 
 float Tensor::item() const {
   if (numel() != 1) {
@@ -70,22 +80,27 @@ float& Tensor::at(std::initializer_list<int64_t> index) {
   return data()[flat_index(shape(), index)];
 }
 
-bool Tensor::requires_grad() const { return checked(impl_, "requires_grad").requires_grad; }
+bool Tensor::requires_grad() const {
+  return checked(impl_, "requires_grad").requires_grad;
+}
 
 Tensor& Tensor::set_requires_grad(bool requires_grad) {
   checked(impl_, "set_requires_grad");
   if (impl_->grad_fn) {
-    throw Error(
-        "set_requires_grad: only leaf tensors can be marked; this one was computed by '" +
-        std::string(impl_->grad_fn->name()) + "' (use detach() to make a leaf)");
+    throw Error("set_requires_grad: only leaf tensors can be marked; this one was computed by '" +
+                std::string(impl_->grad_fn->name()) + "' (use detach() to make a leaf)");
   }
   impl_->requires_grad = requires_grad;
   return *this;
 }
 
-bool Tensor::is_leaf() const { return checked(impl_, "is_leaf").grad_fn == nullptr; }
+bool Tensor::is_leaf() const {
+  return checked(impl_, "is_leaf").grad_fn == nullptr;
+}
 
-Tensor Tensor::grad() const { return Tensor(checked(impl_, "grad").grad); }
+Tensor Tensor::grad() const {
+  return Tensor(checked(impl_, "grad").grad);
+}
 
 void Tensor::zero_grad() {
   checked(impl_, "zero_grad");
@@ -102,7 +117,9 @@ void Tensor::retain_grad() {
   impl_->retains_grad = true;
 }
 
-const std::shared_ptr<Node>& Tensor::grad_fn() const { return checked(impl_, "grad_fn").grad_fn; }
+const std::shared_ptr<Node>& Tensor::grad_fn() const {
+  return checked(impl_, "grad_fn").grad_fn;
+}
 
 Tensor Tensor::detach() const {
   const TensorImpl& source = checked(impl_, "detach");

@@ -107,9 +107,12 @@ std::pair<data::Dataset, data::Dataset> split_validation(const data::Dataset& da
   std::vector<int64_t> validation_rows;
   for (std::vector<int64_t>& group : groups) {
     shuffle(group, generator);
-    const auto take = static_cast<size_t>(std::llround(fraction * static_cast<double>(group.size())));
-    validation_rows.insert(validation_rows.end(), group.begin(), group.begin() + static_cast<std::ptrdiff_t>(take));
-    training_rows.insert(training_rows.end(), group.begin() + static_cast<std::ptrdiff_t>(take), group.end());
+    const auto take =
+        static_cast<size_t>(std::llround(fraction * static_cast<double>(group.size())));
+    validation_rows.insert(validation_rows.end(), group.begin(),
+                           group.begin() + static_cast<std::ptrdiff_t>(take));
+    training_rows.insert(training_rows.end(), group.begin() + static_cast<std::ptrdiff_t>(take),
+                         group.end());
   }
   if (training_rows.empty() || validation_rows.empty()) {
     throw Error("split_validation: " + std::to_string(dataset.size()) +
@@ -156,8 +159,8 @@ History fit(nn::Module& model, Optimizer& optimizer, const data::Dataset& traini
 
     Tally tally;
     for (int64_t start = 0; start < samples; start += batch_size) {
-      const std::span<const int64_t> rows(order.data() + start,
-                                          static_cast<size_t>(std::min(batch_size, samples - start)));
+      const std::span<const int64_t> rows(
+          order.data() + start, static_cast<size_t>(std::min(batch_size, samples - start)));
       const Tensor x = data::gather_rows(training.features, rows);
       const Tensor t = data::gather_rows(targets, rows);
       optimizer.zero_grad();
@@ -166,8 +169,8 @@ History fit(nn::Module& model, Optimizer& optimizer, const data::Dataset& traini
       const float value = loss.item();
       if (!std::isfinite(value)) {
         throw TrainingDiverged("training diverged: the loss became " +
-                               std::string(std::isnan(value) ? "nan" : "infinite") +
-                               " at epoch " + std::to_string(epoch) + ", batch " +
+                               std::string(std::isnan(value) ? "nan" : "infinite") + " at epoch " +
+                               std::to_string(epoch) + ", batch " +
                                std::to_string(start / batch_size + 1) + " (learning rate " +
                                std::to_string(optimizer.learning_rate()) +
                                "); try a smaller learning rate");

@@ -112,10 +112,12 @@ INSTANTIATE_TEST_SUITE_P(
                  "  x/(y-1)\n    ^~~~~\n"},
         BadInput{"grad 'x' --at x=1 --bogus",
                  "soma grad: error: unknown option '--bogus' (see 'soma grad --help')\n"},
-        BadInput{"grad", "soma grad: error: missing EXPR (usage: soma grad EXPR --at "
-                         "NAME=VALUE,... [--json] [--dot FILE])\n"},
-        BadInput{"grad 'x' --at", "soma grad: error: option '--at' needs a value: --at "
-                                  "NAME=VALUE,...\n"}));
+        BadInput{"grad",
+                 "soma grad: error: missing EXPR (usage: soma grad EXPR --at "
+                 "NAME=VALUE,... [--json] [--dot FILE])\n"},
+        BadInput{"grad 'x' --at",
+                 "soma grad: error: option '--at' needs a value: --at "
+                 "NAME=VALUE,...\n"}));
 
 TEST(GradCommand, HelpAndUnknownCommand) {
   const CommandResult help = run_soma("grad --help");

@@ -25,8 +25,7 @@ TEST(Differentiate, LectureNeuron) {
   // t = w1 x + w2 y + b = 0.5 - 0.5 + 0.1 = 0.1; s = sigmoid(0.1) = 0.52497918747894;
   // s' = s (1 - s) = 0.24937604019289; df/dx = s' w1, df/dy = s' w2, df/dw1 = s' x,
   // df/dw2 = s' y, df/db = s'.
-  const GradientReport r =
-      run("sigmoid(w1*x + w2*y + b)", "x=1,y=-2,w1=0.5,w2=0.25,b=0.1");
+  const GradientReport r = run("sigmoid(w1*x + w2*y + b)", "x=1,y=-2,w1=0.5,w2=0.25,b=0.1");
   const double s_prime = 0.24937604019289;
   EXPECT_NEAR(r.value, 0.52497918747894, 1e-6);
   EXPECT_NEAR(gradient_of(r, "x"), s_prime * 0.5, 1e-6);
@@ -120,7 +119,8 @@ TEST(Differentiate, ErrorsPointAtTheCause) {
       {"2 * log(x)", "x=-1", "log of a non-positive number: 'x' is -1", 4},
       {"1/(x-1)", "x=1", "division by zero: '(x-1)' is 0", 2},
       {"sqrt(x)", "x=-4", "sqrt of a negative number: 'x' is -4", 0},
-      {"x^0.5", "x=-4", "the negative number -4 raised to the non-integer power 0.5 is not a real number", 0},
+      {"x^0.5", "x=-4",
+       "the negative number -4 raised to the non-integer power 0.5 is not a real number", 0},
       {"x^-1", "x=0", "division by zero: 0 raised to the negative power -1", 0},
       {"x + y", "x=1", "the variable 'y' has no value (--at y=...)", 4},
       {"exp(x)", "x=100", "the value of 'exp(x)' is not finite (inf)", 0},

@@ -10,8 +10,8 @@
 namespace soma {
 
 struct TracedNode {
-  Tensor tensor;                     // the value on this node's outgoing edges
-  std::string operation;             // "add", "pow ^2", ...; "leaf" for inputs
+  Tensor tensor;                      // the value on this node's outgoing edges
+  std::string operation;              // "add", "pow ^2", ...; "leaf" for inputs
   std::vector<size_t> input_indices;  // positions of the inputs in the trace
 };
 

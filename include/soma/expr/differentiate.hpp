@@ -21,16 +21,16 @@ Assignments parse_assignments(std::string_view text);
 
 struct GradientRow {
   size_t id = 0;
-  std::string operation;         // "var", "const", "add", "mul", "sigmoid", "pow ^2", ...
-  std::string source;            // the part of the expression this node computes
-  std::vector<size_t> inputs;    // ids of the rows this node reads
-  float value = 0.0f;            // forward value
-  float gradient = 0.0f;         // d(output)/d(this node)
+  std::string operation;       // "var", "const", "add", "mul", "sigmoid", "pow ^2", ...
+  std::string source;          // the part of the expression this node computes
+  std::vector<size_t> inputs;  // ids of the rows this node reads
+  float value = 0.0f;          // forward value
+  float gradient = 0.0f;       // d(output)/d(this node)
 };
 
 struct GradientReport {
   float value = 0.0f;
-  Assignments gradients;          // d(output)/d(variable), in order of first appearance
+  Assignments gradients;           // d(output)/d(variable), in order of first appearance
   std::vector<GradientRow> nodes;  // inputs before users; the output is last
 };
 

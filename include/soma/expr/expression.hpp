@@ -35,11 +35,11 @@ class ExpressionError : public Error {
 struct ExprNode {
   enum class Kind { number, variable, negate, binary, call };
   Kind kind = Kind::number;
-  char binary_operator = 0;    // '+', '-', '*', '/' or '^' for Kind::binary
-  std::string name;            // the variable or function name
-  float number = 0.0f;         // the value of Kind::number
+  char binary_operator = 0;      // '+', '-', '*', '/' or '^' for Kind::binary
+  std::string name;              // the variable or function name
+  float number = 0.0f;           // the value of Kind::number
   std::vector<size_t> operands;  // indices into Expression::nodes()
-  size_t begin = 0;            // the node's span in the text: [begin, end)
+  size_t begin = 0;              // the node's span in the text: [begin, end)
   size_t end = 0;
   size_t operator_column = 0;  // where the operator or function name stands
 };

@@ -11,10 +11,10 @@
 namespace soma::nn {
 
 struct SummaryRow {
-  std::string layer;         // "Dense(8 -> 9)"
-  int64_t output_features;   // per sample: the output shape is (samples x this)
+  std::string layer;        // "Dense(8 -> 9)"
+  int64_t output_features;  // per sample: the output shape is (samples x this)
   int64_t parameters;
-  std::string formula;       // "8 x 9 + 9", or "" for layers without parameters
+  std::string formula;  // "8 x 9 + 9", or "" for layers without parameters
 };
 
 struct Summary {

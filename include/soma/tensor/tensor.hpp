@@ -89,7 +89,8 @@ class Tensor {
 
 // --- creation ---
 Tensor scalar(float value);  // a 0-d tensor
-Tensor tensor(std::initializer_list<float> values);  // 1-d
+// 1-d. Taking a vector (not an initializer_list) lets {{1}, {2}} mean the 2-d column.
+Tensor tensor(const std::vector<float>& values);
 Tensor tensor(std::initializer_list<std::initializer_list<float>> rows);  // 2-d
 Tensor from_values(const Shape& shape, const std::vector<float>& values);
 Tensor zeros(const Shape& shape);

@@ -72,8 +72,8 @@ History fit(nn::Module& model, Optimizer& optimizer, const data::Dataset& traini
 
 struct Evaluation {
   double loss = 0.0;
-  double accuracy = 0.0;  // NaN for regression
-  double rmse = 0.0;      // NaN for classification
+  double accuracy = 0.0;           // NaN for regression
+  double rmse = 0.0;               // NaN for classification
   std::vector<int64_t> predicted;  // classification: the predicted class per sample
 };
 

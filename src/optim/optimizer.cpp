@@ -1,0 +1,74 @@
+// Optimizer: the checks every optimiser shares (parameters, learning rate) and zero_grad.
+#include "soma/optim/optimizer.hpp"
+
+#include <cmath>
+#include <sstream>
+#include <string>
+#include <unordered_set>
+#include <utility>
+
+#include "soma/core/error.hpp"
+
+namespace soma {
+
+namespace {
+
+std::string number(float value) {
+  std::ostringstream out;
+  out << value;
+  return out.str();
+}
+
+}  // namespace
+
+Optimizer::Optimizer(const char* name, std::vector<Tensor> parameters, float learning_rate)
+    : name_(name), parameters_(std::move(parameters)), learning_rate_(learning_rate) {
+  const std::string prefix = std::string(name_) + ": ";
+  if (!(std::isfinite(learning_rate) && learning_rate > 0.0f)) {
+    throw Error(prefix + "learning rate must be positive and finite, got " + number(learning_rate));
+  }
+  if (parameters_.empty()) throw Error(prefix + "the parameter list is empty");
+  std::unordered_set<const TensorImpl*> seen;
+  for (size_t i = 0; i < parameters_.size(); ++i) {
+    const Tensor& parameter = parameters_[i];
+    const std::string which = "parameter " + std::to_string(i);
+    if (!parameter.defined()) throw Error(prefix + which + " is undefined");
+    if (!parameter.requires_grad()) {
+      throw Error(prefix + which + " of shape " + parameter.shape().to_string() +
+                  " does not require gradients (mark it with set_requires_grad)");
+    }
+    if (!parameter.is_leaf()) {
+      throw Error(prefix + which + " of shape " + parameter.shape().to_string() +
+                  " is not a leaf tensor: only tensors created by the user can be optimised");
+    }
+    // A repeated parameter would be updated twice per step.
+    if (!seen.insert(parameter.impl()).second) {
+      throw Error(prefix + which + " appears more than once in the parameter list");
+    }
+  }
+}
+
+void Optimizer::zero_grad() {
+  for (Tensor& parameter : parameters_) parameter.zero_grad();
+}
+
+void Optimizer::set_learning_rate(float learning_rate) {
+  if (!(std::isfinite(learning_rate) && learning_rate >= 0.0f)) {
+    throw Error(std::string(name_) + ": learning rate must be non-negative and finite, got " +
+                number(learning_rate));
+  }
+  learning_rate_ = learning_rate;
+}
+
+Tensor Optimizer::gradient_for_step(size_t index) const {
+  const Tensor& parameter = parameters_.at(index);
+  Tensor gradient = parameter.grad();
+  if (gradient.defined() && gradient.numel() != parameter.numel()) {
+    throw Error(std::string(name_) + ": parameter " + std::to_string(index) + " has shape " +
+                parameter.shape().to_string() + " but its gradient has shape " +
+                gradient.shape().to_string());
+  }
+  return gradient;
+}
+
+}  // namespace soma

@@ -1,0 +1,104 @@
+// The learning-rate schedules' closed forms, computed in double and rounded once to float.
+#include "soma/optim/schedule.hpp"
+
+#include <cmath>
+#include <numbers>
+#include <sstream>
+#include <string>
+
+#include "soma/core/error.hpp"
+
+namespace soma {
+
+namespace {
+
+std::string number(float value) {
+  std::ostringstream out;
+  out << value;
+  return out.str();
+}
+
+void check_initial(const char* name, float initial) {
+  if (!(std::isfinite(initial) && initial > 0.0f)) {
+    throw Error(std::string(name) +
+                ": the initial learning rate must be positive and finite, got " + number(initial));
+  }
+}
+
+void check_gamma(const char* name, float gamma) {
+  if (!(std::isfinite(gamma) && gamma > 0.0f)) {
+    throw Error(std::string(name) + ": gamma must be positive and finite, got " + number(gamma));
+  }
+}
+
+void check_epoch(const char* name, int epoch) {
+  if (epoch < 0) {
+    throw Error(std::string(name) + ": epoch must be non-negative, got " + std::to_string(epoch));
+  }
+}
+
+}  // namespace
+
+void LearningRateSchedule::apply(Optimizer& optimizer, int epoch) const {
+  optimizer.set_learning_rate(learning_rate_at(epoch));
+}
+
+ConstantSchedule::ConstantSchedule(float learning_rate) : learning_rate_(learning_rate) {
+  check_initial("ConstantSchedule", learning_rate);
+}
+
+float ConstantSchedule::learning_rate_at(int epoch) const {
+  check_epoch("ConstantSchedule", epoch);
+  return learning_rate_;
+}
+
+StepSchedule::StepSchedule(float initial, int step_size, float gamma)
+    : initial_(initial), step_size_(step_size), gamma_(gamma) {
+  check_initial("StepSchedule", initial);
+  if (step_size < 1) {
+    throw Error("StepSchedule: step size must be at least 1 epoch, got " +
+                std::to_string(step_size));
+  }
+  check_gamma("StepSchedule", gamma);
+}
+
+float StepSchedule::learning_rate_at(int epoch) const {
+  check_epoch("StepSchedule", epoch);
+  const int decays = epoch / step_size_;  // floor, as both are non-negative
+  return static_cast<float>(initial_ * std::pow(static_cast<double>(gamma_), decays));
+}
+
+ExponentialSchedule::ExponentialSchedule(float initial, float gamma)
+    : initial_(initial), gamma_(gamma) {
+  check_initial("ExponentialSchedule", initial);
+  check_gamma("ExponentialSchedule", gamma);
+}
+
+float ExponentialSchedule::learning_rate_at(int epoch) const {
+  check_epoch("ExponentialSchedule", epoch);
+  return static_cast<float>(initial_ * std::pow(static_cast<double>(gamma_), epoch));
+}
+
+CosineSchedule::CosineSchedule(float initial, int total_epochs, float minimum)
+    : initial_(initial), total_epochs_(total_epochs), minimum_(minimum) {
+  check_initial("CosineSchedule", initial);
+  if (total_epochs < 1) {
+    throw Error("CosineSchedule: total epochs must be at least 1, got " +
+                std::to_string(total_epochs));
+  }
+  if (!(minimum >= 0.0f && minimum <= initial)) {
+    throw Error("CosineSchedule: the minimum learning rate must be in [0, initial = " +
+                number(initial) + "], got " + number(minimum));
+  }
+}
+
+float CosineSchedule::learning_rate_at(int epoch) const {
+  check_epoch("CosineSchedule", epoch);
+  if (epoch >= total_epochs_) return minimum_;
+  const double progress = static_cast<double>(epoch) / total_epochs_;  // in [0, 1)
+  const double minimum = minimum_;
+  return static_cast<float>(minimum + (initial_ - minimum) *
+                                          (1.0 + std::cos(std::numbers::pi * progress)) / 2.0);
+}
+
+}  // namespace soma

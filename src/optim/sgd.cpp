@@ -1,0 +1,79 @@
+// Sgd::step: PyTorch's SGD update, element by element on the parameters' own buffers.
+#include "soma/optim/sgd.hpp"
+
+#include <cmath>
+#include <sstream>
+#include <string>
+#include <utility>
+
+#include "soma/core/error.hpp"
+
+namespace soma {
+
+namespace {
+
+std::string number(float value) {
+  std::ostringstream out;
+  out << value;
+  return out.str();
+}
+
+void check_options(const SgdOptions& options) {
+  if (!(std::isfinite(options.momentum) && options.momentum >= 0.0f)) {
+    throw Error("Sgd: momentum must be non-negative and finite, got " + number(options.momentum));
+  }
+  if (!(options.dampening >= 0.0f && options.dampening <= 1.0f)) {
+    throw Error("Sgd: dampening must be in [0, 1], got " + number(options.dampening));
+  }
+  if (!(std::isfinite(options.weight_decay) && options.weight_decay >= 0.0f)) {
+    throw Error("Sgd: weight decay must be non-negative and finite, got " +
+                number(options.weight_decay));
+  }
+  if (options.nesterov && (options.momentum <= 0.0f || options.dampening != 0.0f)) {
+    throw Error("Sgd: Nesterov momentum requires momentum > 0 and dampening == 0, got momentum " +
+                number(options.momentum) + " and dampening " + number(options.dampening));
+  }
+}
+
+}  // namespace
+
+Sgd::Sgd(std::vector<Tensor> parameters, SgdOptions options)
+    : Optimizer("Sgd", std::move(parameters), options.learning_rate), options_(options) {
+  check_options(options_);
+  momentum_buffers_.resize(this->parameters().size());
+}
+
+void Sgd::step() {
+  const float learning_rate = this->learning_rate();
+  const float momentum = options_.momentum;
+  const float weight_decay = options_.weight_decay;
+  const float gradient_share = 1.0f - options_.dampening;  // (1 - dampening)
+  for (size_t i = 0; i < parameters().size(); ++i) {
+    const Tensor gradient = gradient_for_step(i);
+    if (!gradient.defined()) continue;
+    Tensor parameter = parameters()[i];
+    // p, g and b as in the formula in sgd.hpp, one element at a time.
+    float* p = parameter.data();
+    const float* grad = gradient.data();
+    const int64_t count = parameter.numel();
+    if (momentum == 0.0f) {
+      for (int64_t j = 0; j < count; ++j) p[j] -= learning_rate * (grad[j] + weight_decay * p[j]);
+      continue;
+    }
+    Tensor& buffer = momentum_buffers_[i];
+    const bool first_step = !buffer.defined();
+    if (first_step) buffer = Tensor::empty(parameter.shape());
+    float* b = buffer.data();
+    for (int64_t j = 0; j < count; ++j) {
+      const float g = grad[j] + weight_decay * p[j];
+      b[j] = first_step ? g : momentum * b[j] + gradient_share * g;
+      p[j] -= learning_rate * (options_.nesterov ? g + momentum * b[j] : b[j]);
+    }
+  }
+}
+
+Tensor Sgd::momentum_buffer(size_t index) const {
+  return momentum_buffers_.at(index);
+}
+
+}  // namespace soma

@@ -1,0 +1,269 @@
+// Tests the backpropagation engine: fan-out, accumulation, retained and released graphs,
+// NoGradGuard, detach and retain_grad, seeds, error cases, and graphs a million nodes deep.
+#include "soma/autograd/engine.hpp"
+
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include "soma/autograd/grad_mode.hpp"
+#include "soma/autograd/node.hpp"
+#include "soma/core/error.hpp"
+#include "soma/ops/activation.hpp"
+#include "soma/ops/arithmetic.hpp"
+#include "soma/ops/reduction.hpp"
+
+namespace {
+
+using soma::Shape;
+using soma::Tensor;
+
+// The message of the soma::Error that `f` throws, or a note that it threw none.
+template <class F>
+std::string error_message(F&& f) {
+  try {
+    f();
+  } catch (const soma::Error& error) {
+    return error.what();
+  }
+  return "(no soma::Error thrown)";
+}
+
+// Expects `statement` to throw a soma::Error whose message is exactly `expected`.
+#define EXPECT_SOMA_ERROR(statement, expected) \
+  EXPECT_EQ(error_message([&] { statement; }), expected)
+
+bool contains(const std::string& text, const std::string& part) {
+  return text.find(part) != std::string::npos;
+}
+
+Tensor parameter(std::initializer_list<float> values) {
+  Tensor t = soma::tensor(values);
+  t.set_requires_grad();
+  return t;
+}
+
+void expect_values(const Tensor& t, const std::vector<float>& expected, float tolerance = 1e-6f) {
+  ASSERT_TRUE(t.defined());
+  ASSERT_EQ(t.numel(), static_cast<int64_t>(expected.size()));
+  for (size_t i = 0; i < expected.size(); ++i) {
+    EXPECT_NEAR(t.data()[i], expected[i], tolerance) << "element " << i;
+  }
+}
+
+// y = x*x + x uses x three times: dy/dx = 2x + 1 needs every contribution summed.
+TEST(EngineTest, FanOutSumsEveryUse) {
+  Tensor x = parameter({-1.0f, 0.5f, 2.0f});
+  soma::sum(x * x + x).backward();
+  expect_values(x.grad(), {-1.0f, 2.0f, 5.0f});
+}
+
+// a = 2x and b = 3x both feed y = a b = 6x^2: dy/dx = 12x through two paths.
+TEST(EngineTest, DiamondGraphSumsBothPaths) {
+  Tensor x = parameter({1.5f});
+  const Tensor a = x * 2.0f;
+  const Tensor b = x * 3.0f;
+  soma::sum(a * b).backward();
+  expect_values(x.grad(), {18.0f});
+}
+
+TEST(EngineTest, GradientsAccumulateOverBackwardCallsUntilZeroGrad) {
+  Tensor x = parameter({-1.0f, 0.5f, 2.0f});
+  soma::sum(x * x + x).backward();
+  soma::sum(x * x + x).backward();
+  expect_values(x.grad(), {-2.0f, 4.0f, 10.0f});
+  const float* buffer = x.grad().data();
+  x.zero_grad();
+  expect_values(x.grad(), {0.0f, 0.0f, 0.0f});
+  EXPECT_EQ(x.grad().data(), buffer);  // the buffer is kept for the next step
+  soma::sum(x * x + x).backward();
+  expect_values(x.grad(), {-1.0f, 2.0f, 5.0f});
+  EXPECT_EQ(x.grad().data(), buffer);
+}
+
+TEST(EngineTest, ZeroGradBeforeAnyBackwardIsANoOp) {
+  Tensor x = parameter({1.0f});
+  x.zero_grad();
+  EXPECT_FALSE(x.grad().defined());
+}
+
+TEST(EngineTest, BackwardFromALeafGivesOne) {
+  Tensor x = soma::scalar(4.0f);
+  x.set_requires_grad();
+  x.backward();
+  EXPECT_EQ(x.grad().item(), 1.0f);
+}
+
+TEST(EngineTest, RetainGraphAllowsASecondBackward) {
+  Tensor x = parameter({3.0f});
+  const Tensor y = soma::sum(x * x);
+  y.backward(/*retain_graph=*/true);
+  expect_values(x.grad(), {6.0f});
+  y.backward();
+  expect_values(x.grad(), {12.0f});
+}
+
+TEST(EngineTest, SecondBackwardThroughAReleasedGraphThrows) {
+  Tensor x = parameter({3.0f});
+  const Tensor y = soma::sum(x * x);
+  y.backward();
+  const std::string message = error_message([&] { y.backward(); });
+  EXPECT_TRUE(contains(message, "released")) << message;
+  EXPECT_TRUE(contains(message, "retain_graph")) << message;
+  expect_values(x.grad(), {6.0f});  // unchanged by the failed call
+}
+
+TEST(EngineTest, NoGradGuardStopsRecordingAndRestoresTheMode) {
+  Tensor x = parameter({1.0f, 2.0f});
+  EXPECT_TRUE(soma::is_grad_enabled());
+  {
+    soma::NoGradGuard outer;
+    EXPECT_FALSE(soma::is_grad_enabled());
+    const Tensor y = x * x;
+    EXPECT_FALSE(y.requires_grad());
+    EXPECT_EQ(y.grad_fn(), nullptr);
+    expect_values(y, {1.0f, 4.0f});
+    {
+      soma::NoGradGuard inner;
+      EXPECT_FALSE(soma::is_grad_enabled());
+    }
+    EXPECT_FALSE(soma::is_grad_enabled());  // the inner guard restores "off", not "on"
+  }
+  EXPECT_TRUE(soma::is_grad_enabled());
+  const Tensor z = x * x;
+  EXPECT_TRUE(z.requires_grad());
+  EXPECT_NE(z.grad_fn(), nullptr);
+}
+
+// y = x * detach(x): the detached factor is a constant, so dy/dx = x, not 2x.
+TEST(EngineTest, DetachStopsGradientFlow) {
+  Tensor x = parameter({2.0f, -3.0f});
+  soma::sum(x * x.detach()).backward();
+  expect_values(x.grad(), {2.0f, -3.0f});
+}
+
+// h = 2x, l = sum(h^2): dl/dh = 2h = 4x, kept only because of retain_grad.
+TEST(EngineTest, RetainGradKeepsAnIntermediateGradient) {
+  Tensor x = parameter({1.0f, -0.5f});
+  Tensor h = x * 2.0f;
+  h.retain_grad();
+  const Tensor other = h + 1.0f;
+  soma::sum(other * h).backward();
+  // l = sum((h + 1) h): dl/dh = 2h + 1, dl/dx = 2 (2h + 1).
+  expect_values(h.grad(), {5.0f, -1.0f});
+  expect_values(x.grad(), {10.0f, -2.0f});
+  EXPECT_FALSE(other.grad().defined());  // intermediates drop theirs by default
+}
+
+TEST(EngineTest, RetainGradOnATensorWithoutGradientsThrows) {
+  Tensor constant = soma::tensor({1.0f});
+  EXPECT_SOMA_ERROR(constant.retain_grad(), "retain_grad: the tensor does not require gradients");
+}
+
+TEST(EngineTest, TensorsNotRequiringGradGetNoGradient) {
+  Tensor x = parameter({1.0f, 2.0f});
+  const Tensor c = soma::tensor({3.0f, 4.0f});
+  soma::sum(x * c).backward();
+  expect_values(x.grad(), {3.0f, 4.0f});
+  EXPECT_FALSE(c.grad().defined());
+}
+
+TEST(EngineTest, BackwardOnANonScalarWithoutSeedThrowsNamingTheShape) {
+  Tensor x = soma::zeros(Shape{2, 3});
+  x.set_requires_grad();
+  const Tensor y = x * 2.0f;
+  const std::string message = error_message([&] { y.backward(); });
+  EXPECT_TRUE(contains(message, "backward: the output has shape (2x3)")) << message;
+}
+
+// y = x^2 element-wise with seed s: x.grad = 2 x s.
+TEST(EngineTest, BackwardWithAnExplicitSeed) {
+  Tensor x = parameter({1.0f, 2.0f, 3.0f});
+  const Tensor y = x * x;
+  y.backward(soma::tensor({1.0f, 0.5f, -2.0f}));
+  expect_values(x.grad(), {2.0f, 2.0f, -12.0f});
+}
+
+TEST(EngineTest, SeedOfTheWrongShapeThrows) {
+  Tensor x = parameter({1.0f, 2.0f, 3.0f});
+  const Tensor y = x * x;
+  EXPECT_SOMA_ERROR(y.backward(soma::ones(Shape{2})),
+                    "backward: the seed gradient has shape (2), the output has shape (3)");
+}
+
+TEST(EngineTest, BackwardOnATensorThatDoesNotRequireGradThrows) {
+  const Tensor x = soma::tensor({1.0f, 2.0f});
+  const Tensor y = soma::sum(x * x);
+  const std::string message = error_message([&] { y.backward(); });
+  EXPECT_TRUE(contains(message, "does not require gradients")) << message;
+}
+
+TEST(EngineTest, GradientsAreNotRecorded) {
+  Tensor x = parameter({1.0f, 2.0f});
+  soma::sum(x * x).backward();
+  EXPECT_FALSE(x.grad().requires_grad());
+  EXPECT_EQ(x.grad().grad_fn(), nullptr);
+  EXPECT_TRUE(soma::is_grad_enabled());
+}
+
+TEST(EngineTest, BroadcastInputsReceiveSummedGradients) {
+  Tensor bias = parameter({1.0f, 2.0f, 3.0f});
+  const Tensor batch = soma::ones(Shape{4, 3});
+  soma::sum(batch * bias).backward();  // each bias entry is used by 4 rows
+  expect_values(bias.grad(), {4.0f, 4.0f, 4.0f});
+}
+
+TEST(EngineTest, TopologicalOrderPutsInputsBeforeUsers) {
+  Tensor x = parameter({2.0f});
+  const Tensor square = x * x;
+  const Tensor y = square + x;
+  const std::vector<Tensor> order = soma::topological_order(y);
+  ASSERT_EQ(order.size(), 3u);
+  EXPECT_TRUE(order[0].same_as(x));
+  EXPECT_TRUE(order[1].same_as(square));
+  EXPECT_TRUE(order[2].same_as(y));
+  EXPECT_TRUE(soma::topological_order(soma::tensor({1.0f})).empty());
+}
+
+// An op whose backward returns a gradient of the wrong shape is reported by name.
+TEST(EngineTest, GradientOfTheWrongShapeFromAnOpIsReported) {
+  Tensor x = parameter({1.0f, 2.0f});
+  Tensor out = x.detach().clone();
+  out = soma::record(out, "broken_op", {x}, [](const Tensor&, soma::Node::Wanted) {
+    return std::vector<Tensor>{soma::ones(Shape{3})};
+  });
+  const Tensor y = soma::sum(out);
+  EXPECT_SOMA_ERROR(
+      y.backward(),
+      "backward: 'broken_op' returned a gradient of shape (3) for an input of shape (2)");
+}
+
+// A chain of 1,000,000 additions: backward walks it iteratively and the released graph is
+// freed without recursion. d(x + 0 + ... + 0)/dx = 1.
+TEST(EngineTest, MillionNodeChainBackpropagates) {
+  Tensor x = parameter({2.0f});
+  const Tensor zero = soma::scalar(0.0f);
+  Tensor y = x;
+  for (int i = 0; i < 1000000; ++i) y = y + zero;
+  EXPECT_EQ(y.at({0}), 2.0f);
+  soma::sum(y).backward();
+  expect_values(x.grad(), {1.0f});
+}
+
+// The same depth destroyed without backward: Node's destructor must not recurse.
+TEST(EngineTest, MillionNodeChainIsDestroyedWithoutBackward) {
+  Tensor x = parameter({2.0f});
+  const Tensor zero = soma::scalar(0.0f);
+  {
+    Tensor y = x;
+    for (int i = 0; i < 1000000; ++i) y = y + zero;
+    EXPECT_TRUE(y.requires_grad());
+  }
+  EXPECT_FALSE(x.grad().defined());
+  // x is still a usable leaf afterwards.
+  soma::sum(x * 3.0f).backward();
+  expect_values(x.grad(), {3.0f});
+}
+
+}  // namespace

@@ -1,0 +1,153 @@
+// Tests write_file_atomically: the file holds exactly the new contents, an old file is
+// replaced, and every failure throws soma::Error naming the path, leaving no temporary file.
+#include "soma/core/atomic_file.hpp"
+
+#include <gtest/gtest.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include <csignal>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "soma/core/error.hpp"
+
+namespace {
+
+namespace fs = std::filesystem;
+
+std::string read_file(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream contents;
+  contents << in.rdbuf();
+  return contents.str();
+}
+
+void write_plain_file(const fs::path& path, const std::string& contents) {
+  std::ofstream out(path, std::ios::binary);
+  out << contents;
+}
+
+// Names in `directory`, to show that no temporary file was left behind.
+std::vector<std::string> entries(const fs::path& directory) {
+  std::vector<std::string> names;
+  for (const auto& entry : fs::directory_iterator(directory)) {
+    names.push_back(entry.path().filename().string());
+  }
+  return names;
+}
+
+// The message of the soma::Error that `f` throws, or "" when it throws none.
+template <class F>
+std::string error_message(F&& f) {
+  try {
+    f();
+  } catch (const soma::Error& error) {
+    return error.what();
+  }
+  return "";
+}
+
+// Each test works in its own fresh directory under the system's temporary directory.
+class AtomicFileTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    const auto* test = ::testing::UnitTest::GetInstance()->current_test_info();
+    directory_ = fs::temp_directory_path() /
+                 ("soma_atomic_file_test_" + std::to_string(::getpid()) + "_" + test->name());
+    fs::remove_all(directory_);
+    fs::create_directories(directory_);
+  }
+  void TearDown() override { fs::remove_all(directory_); }
+
+  fs::path directory_;
+};
+
+TEST_F(AtomicFileTest, WritesTheContents) {
+  const fs::path path = directory_ / "out.txt";
+  soma::write_file_atomically(path.string(), "first line\nsecond line\n");
+  EXPECT_EQ(read_file(path), "first line\nsecond line\n");
+  EXPECT_EQ(entries(directory_), std::vector<std::string>{"out.txt"});
+}
+
+TEST_F(AtomicFileTest, WritesBinaryContentsWithZeroBytes) {
+  const fs::path path = directory_ / "out.bin";
+  const std::string contents("a\0b\0\xff", 5);
+  soma::write_file_atomically(path.string(), contents);
+  EXPECT_EQ(read_file(path), contents);
+}
+
+TEST_F(AtomicFileTest, WritesAnEmptyFile) {
+  const fs::path path = directory_ / "empty.txt";
+  soma::write_file_atomically(path.string(), "");
+  ASSERT_TRUE(fs::exists(path));
+  EXPECT_EQ(fs::file_size(path), 0u);
+}
+
+TEST_F(AtomicFileTest, ReplacesAnOldFileCompletely) {
+  const fs::path path = directory_ / "out.txt";
+  write_plain_file(path, "old contents, longer than the new ones");
+  soma::write_file_atomically(path.string(), "new");
+  EXPECT_EQ(read_file(path), "new");
+  EXPECT_EQ(entries(directory_), std::vector<std::string>{"out.txt"});
+}
+
+TEST_F(AtomicFileTest, GivesTheFileReadablePermissions) {
+  const fs::path path = directory_ / "out.txt";
+  soma::write_file_atomically(path.string(), "x");
+  const fs::perms perms = fs::status(path).permissions();
+  EXPECT_NE(perms & fs::perms::owner_read, fs::perms::none);
+  EXPECT_NE(perms & fs::perms::owner_write, fs::perms::none);
+  EXPECT_NE(perms & fs::perms::group_read, fs::perms::none);
+  EXPECT_NE(perms & fs::perms::others_read, fs::perms::none);
+}
+
+TEST_F(AtomicFileTest, MissingDirectoryThrowsNamingThePathAndLeavesNothing) {
+  const fs::path path = directory_ / "missing" / "out.txt";
+  const std::string message =
+      error_message([&] { soma::write_file_atomically(path.string(), "data"); });
+  EXPECT_EQ(message.rfind("cannot write '" + path.string() + "': ", 0), 0u) << message;
+  EXPECT_FALSE(fs::exists(directory_ / "missing"));
+  EXPECT_TRUE(entries(directory_).empty());
+}
+
+// The temporary file is written, then cannot be renamed onto a directory: it must be removed
+// and the directory (with its contents) left as it was.
+TEST_F(AtomicFileTest, FailedRenameRemovesTheTemporaryFileAndKeepsTheTarget) {
+  const fs::path path = directory_ / "target";
+  fs::create_directory(path);
+  write_plain_file(path / "inside.txt", "kept");
+  const std::string message =
+      error_message([&] { soma::write_file_atomically(path.string(), "data"); });
+  EXPECT_NE(message.find("'" + path.string() + "'"), std::string::npos) << message;
+  EXPECT_NE(message.find("renaming"), std::string::npos) << message;
+  EXPECT_EQ(entries(directory_), std::vector<std::string>{"target"});
+  EXPECT_EQ(read_file(path / "inside.txt"), "kept");
+}
+
+// A file size limit makes write() fail half-way (EFBIG, with SIGXFSZ ignored), which also
+// works when the tests run as root: the old file must keep its contents.
+TEST_F(AtomicFileTest, FailedWriteKeepsTheOldFileIntact) {
+  const fs::path path = directory_ / "out.txt";
+  write_plain_file(path, "old contents");
+
+  rlimit saved_limit{};
+  ASSERT_EQ(::getrlimit(RLIMIT_FSIZE, &saved_limit), 0);
+  rlimit small_limit = saved_limit;
+  small_limit.rlim_cur = 16;
+  const auto saved_handler = std::signal(SIGXFSZ, SIG_IGN);
+  ASSERT_EQ(::setrlimit(RLIMIT_FSIZE, &small_limit), 0);
+  const std::string message =
+      error_message([&] { soma::write_file_atomically(path.string(), std::string(4096, 'x')); });
+  ::setrlimit(RLIMIT_FSIZE, &saved_limit);
+  std::signal(SIGXFSZ, saved_handler);
+
+  EXPECT_EQ(message.rfind("cannot write '" + path.string() + "': writing: ", 0), 0u) << message;
+  EXPECT_EQ(read_file(path), "old contents");
+  EXPECT_EQ(entries(directory_), std::vector<std::string>{"out.txt"});
+}
+
+}  // namespace

@@ -1,0 +1,131 @@
+// Tests of saving and loading networks: bit-identical predictions after a round trip,
+// metadata, and clear errors for wrong architectures and damaged files.
+#include "soma/io/model.hpp"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+
+#include "soma/data/synthetic.hpp"
+#include "soma/nn/network_spec.hpp"
+#include "soma/train/fit.hpp"
+
+namespace soma::io {
+namespace {
+
+class ModelFiles : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    directory_ =
+        std::filesystem::temp_directory_path() /
+        ("soma-model-test-" + std::to_string(::testing::UnitTest::GetInstance()->random_seed()) +
+         "-" + ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::filesystem::remove_all(directory_);
+    std::filesystem::create_directories(directory_);
+  }
+  void TearDown() override { std::filesystem::remove_all(directory_); }
+  std::string path(const std::string& name) const { return (directory_ / name).string(); }
+
+  std::filesystem::path directory_;
+};
+
+std::shared_ptr<nn::Sequential> trained_network() {
+  Generator generator(3);
+  auto network = nn::build_network({.layer_sizes = {2, 6, 6, 3},
+                                    .hidden_activation = nn::ActivationKind::leaky_relu,
+                                    .output_activation = nn::ActivationKind::softmax,
+                                    .negative_slope = 0.05f},
+                                   generator);
+  // Non-trivial weights: a few steps of gradient descent.
+  for (Tensor& p : network->parameters()) {
+    for (int64_t i = 0; i < p.numel(); ++i) p.data()[i] += 0.01f * static_cast<float>(i % 7);
+  }
+  return network;
+}
+
+TEST_F(ModelFiles, RoundTripGivesBitIdenticalPredictions) {
+  auto network = trained_network();
+  Generator generator(5);
+  const data::Dataset points = data::gaussians(50, 0.5, generator, 3);
+  const Tensor before = train::predict(*network, points.features);
+  save_model(path("model.soma"), *network, {{"classes", "setosa,versicolor,virginica"}});
+
+  const LoadedModel loaded = load_model(path("model.soma"));
+  EXPECT_EQ(loaded.network->architecture(), network->architecture());
+  EXPECT_EQ(loaded.metadata, (Metadata{{"classes", "setosa,versicolor,virginica"}}));
+  const Tensor after = train::predict(*loaded.network, points.features);
+  ASSERT_EQ(after.shape(), before.shape());
+  EXPECT_EQ(std::memcmp(after.data(), before.data(), static_cast<size_t>(before.numel()) * 4), 0);
+}
+
+TEST_F(ModelFiles, LoadWeightsIntoTheSameArchitecture) {
+  auto network = trained_network();
+  save_model(path("model.soma"), *network);
+  Generator other_seed(99);
+  auto fresh = nn::build_network({.layer_sizes = {2, 6, 6, 3},
+                                  .hidden_activation = nn::ActivationKind::leaky_relu,
+                                  .output_activation = nn::ActivationKind::softmax,
+                                  .negative_slope = 0.05f},
+                                 other_seed);
+  load_weights(path("model.soma"), *fresh);
+  const auto a = network->parameters();
+  const auto b = fresh->parameters();
+  for (size_t i = 0; i < a.size(); ++i) EXPECT_EQ(a[i].to_vector(), b[i].to_vector());
+}
+
+TEST_F(ModelFiles, WrongArchitectureIsRefusedAndChangesNothing) {
+  save_model(path("model.soma"), *trained_network());
+  Generator generator(1);
+  auto other = nn::build_network({.layer_sizes = {2, 5, 3},
+                                  .hidden_activation = nn::ActivationKind::tanh,
+                                  .output_activation = nn::ActivationKind::softmax},
+                                 generator);
+  const std::vector<float> before = other->parameters()[0].to_vector();
+  EXPECT_THAT([&] { load_weights(path("model.soma"), *other); },
+              ::testing::ThrowsMessage<Error>(::testing::HasSubstr(
+                  "model.soma: wrong architecture: layer 0 is 'dense 2 6' in the file but "
+                  "'dense 2 5' in the model")));
+  EXPECT_EQ(other->parameters()[0].to_vector(), before);
+}
+
+TEST_F(ModelFiles, DamagedFilesGiveErrorsNotCrashes) {
+  save_model(path("model.soma"), *trained_network());
+  std::ifstream in(path("model.soma"), std::ios::binary);
+  const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  auto write = [&](const std::string& name, const std::string& contents) {
+    std::ofstream out(path(name), std::ios::binary);
+    out << contents;
+  };
+  write("truncated.soma", bytes.substr(0, bytes.size() / 2));
+  EXPECT_THAT([&] { load_model(path("truncated.soma")); },
+              ::testing::ThrowsMessage<Error>(::testing::HasSubstr("truncated.soma: ")));
+  std::string flipped = bytes;
+  flipped[flipped.size() / 2] = static_cast<char>(flipped[flipped.size() / 2] ^ 0x10);
+  write("flipped.soma", flipped);
+  EXPECT_THAT([&] { load_model(path("flipped.soma")); },
+              ::testing::ThrowsMessage<Error>(::testing::HasSubstr("corrupted")));
+  EXPECT_THAT([&] { load_model(path("missing.soma")); },
+              ::testing::ThrowsMessage<Error>(::testing::HasSubstr("missing.soma")));
+}
+
+TEST_F(ModelFiles, FilesWithoutANetworkOrWithMissingWeightsAreRefused) {
+  save_model_file(path("tensors.soma"), ModelFile{{{"note", "just tensors"}}, {}});
+  EXPECT_THAT([&] { load_model(path("tensors.soma")); },
+              ::testing::ThrowsMessage<Error>(
+                  ::testing::HasSubstr("tensors.soma: the file holds no network architecture")));
+  save_model_file(path("partial.soma"),
+                  ModelFile{{{"architecture", "dense 2 1\n"}}, {{"0.weight", zeros({2, 1})}}});
+  EXPECT_THAT([&] { load_model(path("partial.soma")); },
+              ::testing::ThrowsMessage<Error>(
+                  ::testing::HasSubstr("partial.soma: the file has no weights for '0.bias'")));
+  save_model_file(path("badarch.soma"), ModelFile{{{"architecture", "dense 2 1\nconv 3\n"}}, {}});
+  EXPECT_THAT([&] { load_model(path("badarch.soma")); },
+              ::testing::ThrowsMessage<Error>(::testing::HasSubstr(
+                  "badarch.soma: architecture line 2 ('conv 3'): unknown layer 'conv'")));
+}
+
+}  // namespace
+}  // namespace soma::io

@@ -1,0 +1,200 @@
+// Tests soma::kernels::gemm, C = alpha op(A) op(B) + beta C on row-major buffers, against a
+// naive triple loop in double: all four transpose combinations, padded rows, and k = 0.
+#include "soma/kernels/gemm.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <string>
+#include <tuple>
+#include <vector>
+
+#include "soma/tensor/generator.hpp"
+
+namespace {
+
+using soma::kernels::GemmArgs;
+
+std::vector<float> random_values(size_t count, uint64_t seed) {
+  soma::Generator generator(seed);
+  std::vector<float> values(count);
+  for (float& v : values) v = 2.0f * generator.uniform() - 1.0f;
+  return values;
+}
+
+// A stored as (rows x lda) with the matrix in the first `cols` columns of each row.
+struct Stored {
+  std::vector<float> values;
+  int64_t ld = 0;
+};
+
+Stored stored_matrix(int64_t rows, int64_t cols, int64_t padding, uint64_t seed) {
+  const int64_t ld = cols + padding;
+  return {random_values(static_cast<size_t>(rows * ld), seed), ld};
+}
+
+// op(A)[i][p] of a stored matrix: A[i][p], or A[p][i] when transposed.
+float op_at(const Stored& m, bool transposed, int64_t i, int64_t p) {
+  return transposed ? m.values[static_cast<size_t>(p * m.ld + i)]
+                    : m.values[static_cast<size_t>(i * m.ld + p)];
+}
+
+// The expected C, by the definition, in double.
+std::vector<double> naive_gemm(const GemmArgs& args, const Stored& a, const Stored& b,
+                               const std::vector<float>& c) {
+  std::vector<double> expected(c.begin(), c.end());
+  for (int64_t i = 0; i < args.m; ++i) {
+    for (int64_t j = 0; j < args.n; ++j) {
+      double total = 0.0;
+      for (int64_t p = 0; p < args.k; ++p) {
+        total += static_cast<double>(op_at(a, args.transpose_a, i, p)) *
+                 op_at(b, args.transpose_b, p, j);
+      }
+      double& out = expected[static_cast<size_t>(i * args.ldc + j)];
+      out = args.alpha * total + args.beta * out;
+    }
+  }
+  return expected;
+}
+
+struct GemmCase {
+  bool transpose_a;
+  bool transpose_b;
+  int64_t m;
+  int64_t n;
+  int64_t k;
+  float alpha;
+  float beta;
+  int64_t padding;  // extra floats at the end of every stored row of A, B and C
+};
+
+std::string case_name(const ::testing::TestParamInfo<GemmCase>& info) {
+  const GemmCase& c = info.param;
+  return std::string(c.transpose_a ? "At" : "A") + (c.transpose_b ? "Bt" : "B") + "_" +
+         std::to_string(c.m) + "x" + std::to_string(c.n) + "x" + std::to_string(c.k) +
+         (c.alpha != 1.0f || c.beta != 0.0f ? "_scaled" : "") + (c.padding > 0 ? "_padded" : "");
+}
+
+class GemmAgainstNaiveLoopTest : public ::testing::TestWithParam<GemmCase> {};
+
+TEST_P(GemmAgainstNaiveLoopTest, MatchesTheNaiveTripleLoop) {
+  const GemmCase& c = GetParam();
+  // As stored, A is (m x k), or (k x m) when transposed; likewise B is (k x n) or (n x k).
+  const Stored a =
+      c.transpose_a ? stored_matrix(c.k, c.m, c.padding, 1) : stored_matrix(c.m, c.k, c.padding, 1);
+  const Stored b =
+      c.transpose_b ? stored_matrix(c.n, c.k, c.padding, 2) : stored_matrix(c.k, c.n, c.padding, 2);
+  const int64_t ldc = c.n + c.padding;
+  std::vector<float> result = random_values(static_cast<size_t>(c.m * ldc), 3);
+  const GemmArgs args{.transpose_a = c.transpose_a,
+                      .transpose_b = c.transpose_b,
+                      .m = c.m,
+                      .n = c.n,
+                      .k = c.k,
+                      .alpha = c.alpha,
+                      .a = a.values.data(),
+                      .lda = a.ld,
+                      .b = b.values.data(),
+                      .ldb = b.ld,
+                      .beta = c.beta,
+                      .c = result.data(),
+                      .ldc = ldc};
+  const std::vector<double> expected = naive_gemm(args, a, b, result);
+  soma::kernels::gemm(args);
+  for (size_t i = 0; i < result.size(); ++i) {
+    // Sums of k products of values in [-1, 1]: float32 rounding stays below 1e-6 per term.
+    ASSERT_NEAR(result[i], expected[i], 1e-6 * static_cast<double>(c.k + 2))
+        << "element " << i << " (row " << i / static_cast<size_t>(ldc) << ")";
+  }
+}
+
+// Every transpose combination on non-square sizes, with and without alpha/beta, with padded
+// leading dimensions, and sizes large enough for the library's blocked kernels.
+std::vector<GemmCase> gemm_cases() {
+  std::vector<GemmCase> cases;
+  for (const bool transpose_a : {false, true}) {
+    for (const bool transpose_b : {false, true}) {
+      cases.push_back({transpose_a, transpose_b, 3, 5, 4, 1.0f, 0.0f, 0});
+      cases.push_back({transpose_a, transpose_b, 3, 5, 4, 1.5f, -0.5f, 0});
+      cases.push_back({transpose_a, transpose_b, 7, 2, 9, 0.25f, 2.0f, 3});
+      cases.push_back({transpose_a, transpose_b, 1, 6, 1, 1.0f, 0.0f, 0});
+      cases.push_back({transpose_a, transpose_b, 67, 45, 33, -1.0f, 1.0f, 1});
+    }
+  }
+  return cases;
+}
+
+INSTANTIATE_TEST_SUITE_P(AllTransposes, GemmAgainstNaiveLoopTest, ::testing::ValuesIn(gemm_cases()),
+                         case_name);
+
+// With k = 0 the product is empty: C = beta C (BLAS itself would leave C untouched).
+TEST(GemmTest, EmptyInnerDimensionScalesC) {
+  std::vector<float> c = {1.0f, 2.0f, 3.0f, 4.0f, 5.0f, 6.0f};
+  const float unused = 99.0f;
+  soma::kernels::gemm({.m = 2,
+                       .n = 3,
+                       .k = 0,
+                       .alpha = 1.0f,
+                       .a = &unused,
+                       .lda = 1,
+                       .b = &unused,
+                       .ldb = 3,
+                       .beta = 2.0f,
+                       .c = c.data(),
+                       .ldc = 3});
+  EXPECT_EQ(c, (std::vector<float>{2.0f, 4.0f, 6.0f, 8.0f, 10.0f, 12.0f}));
+}
+
+TEST(GemmTest, EmptyInnerDimensionWithZeroBetaGivesZeros) {
+  std::vector<float> c = {1.0f, std::nanf(""), 3.0f, 4.0f};
+  const float unused = 99.0f;
+  soma::kernels::gemm({.m = 2,
+                       .n = 2,
+                       .k = 0,
+                       .a = &unused,
+                       .lda = 1,
+                       .b = &unused,
+                       .ldb = 2,
+                       .beta = 0.0f,
+                       .c = c.data(),
+                       .ldc = 2});
+  EXPECT_EQ(c, std::vector<float>(4, 0.0f));
+}
+
+TEST(GemmTest, EmptyOutputTouchesNothing) {
+  std::vector<float> c = {7.0f};
+  const float unused = 99.0f;
+  soma::kernels::gemm({.m = 0,
+                       .n = 1,
+                       .k = 3,
+                       .a = &unused,
+                       .lda = 3,
+                       .b = &unused,
+                       .ldb = 1,
+                       .c = c.data(),
+                       .ldc = 1});
+  EXPECT_EQ(c[0], 7.0f);
+}
+
+// [[1, 2], [3, 4]] [[5, 6], [7, 8]] = [[19, 22], [43, 50]], exactly.
+TEST(GemmTest, SmallProductIsExact) {
+  const std::vector<float> a = {1, 2, 3, 4};
+  const std::vector<float> b = {5, 6, 7, 8};
+  std::vector<float> c(4, -1.0f);
+  soma::kernels::gemm({.m = 2,
+                       .n = 2,
+                       .k = 2,
+                       .a = a.data(),
+                       .lda = 2,
+                       .b = b.data(),
+                       .ldb = 2,
+                       .c = c.data(),
+                       .ldc = 2});
+  EXPECT_EQ(c, (std::vector<float>{19, 22, 43, 50}));
+}
+
+TEST(GemmTest, DescribesTheBlasLibrary) {
+  EXPECT_EQ(soma::kernels::blas_description().rfind("OpenBLAS ", 0), 0u);
+}
+
+}  // namespace
