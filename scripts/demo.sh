@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Set-up on a fresh Debian 12 machine: installs what soma needs, builds it (Release), and
-# runs the main demo: the lecture's neuron differentiated node by node by `soma grad`.
+# runs the main demo: the lecture's neuron differentiated node by node by `soma grad`,
+# then a 2-16-16-1 network trained on two concentric circles, drawn as pictures.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -17,5 +18,12 @@ if command -v dot >/dev/null; then
   dot -Tpng out/neuron.dot -o out/neuron.png
   echo "graph drawn to out/neuron.png"
 fi
+
 echo
-echo "soma is built: $soma (try '$soma grad --help')"
+echo "\$ soma train --data circles --arch 2-16-16-1 --activation tanh --epochs 200 ..."
+"$soma" train --data circles --arch 2-16-16-1 --activation tanh --epochs 200 \
+  --save out/circles.soma --plot out/circles-regions.png --curves out/circles-curves.png
+echo
+echo "pictures: $(pwd)/out/circles-regions.png (decision regions)"
+echo "          $(pwd)/out/circles-curves.png (training curves)"
+echo "soma is built: $soma (try '$soma --help')"

@@ -7,7 +7,8 @@ packages=(
   libopenblas-dev                    # matrix products
   libgtest-dev libgmock-dev          # tests
   clang-format                       # the format check in scripts/test.sh
-  graphviz                           # optional: renders `soma grad --dot` graphs
+  libcairo2-dev                      # pictures (PNG) of decision regions and curves
+  graphviz                           # renders graphs to SVG/PNG (`soma graph`, `--dot`)
 )
 
 missing=()

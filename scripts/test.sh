@@ -24,5 +24,6 @@ if [ "${SOMA_SKIP_SANITIZERS:-0}" != 1 ]; then
     -DSOMA_SANITIZE=address,undefined >/dev/null
   cmake --build build/sanitize -j"$jobs"
   ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
+    LSAN_OPTIONS=suppressions="$(pwd)/.ci/lsan.supp" \
     ctest --test-dir build/sanitize --output-on-failure -j"$jobs"
 fi

@@ -2,6 +2,8 @@
 #include "arguments.hpp"
 
 #include <algorithm>
+#include <cmath>
+#include <cstdio>
 
 namespace soma::cli {
 
@@ -111,6 +113,64 @@ std::string ArgumentParser::help() const {
     text += "\n";
   }
   return text;
+}
+
+}  // namespace soma::cli
+
+namespace soma::cli {
+
+int64_t parse_integer(const std::string& option, const std::string& text, int64_t minimum,
+                      int64_t maximum) {
+  size_t used = 0;
+  long long value = 0;
+  try {
+    value = std::stoll(text, &used);
+  } catch (const std::exception&) {
+    used = 0;
+  }
+  if (text.empty() || used != text.size()) {
+    throw UsageError(option + ": '" + text + "' is not a whole number");
+  }
+  if (value < minimum || value > maximum) {
+    throw UsageError(option + ": " + text + " is out of range (" + std::to_string(minimum) +
+                     " to " + std::to_string(maximum) + ")");
+  }
+  return value;
+}
+
+double parse_real(const std::string& option, const std::string& text, double minimum,
+                  double maximum) {
+  size_t used = 0;
+  double value = 0.0;
+  try {
+    value = std::stod(text, &used);
+  } catch (const std::exception&) {
+    used = 0;
+  }
+  if (text.empty() || used != text.size() || !std::isfinite(value)) {
+    throw UsageError(option + ": '" + text + "' is not a number");
+  }
+  if (value < minimum || value > maximum) {
+    char range[96];
+    std::snprintf(range, sizeof range, " is out of range (%g to %g)", minimum, maximum);
+    throw UsageError(option + ": " + text + range);
+  }
+  return value;
+}
+
+std::vector<std::string> parse_list(const std::string& option, const std::string& text) {
+  std::vector<std::string> items;
+  size_t start = 0;
+  while (true) {
+    const size_t comma = text.find(',', start);
+    std::string item = text.substr(start, comma == std::string::npos ? comma : comma - start);
+    item.erase(0, item.find_first_not_of(' '));
+    item.erase(item.find_last_not_of(' ') + 1);
+    if (item.empty()) throw UsageError(option + ": empty item in '" + text + "'");
+    items.push_back(item);
+    if (comma == std::string::npos) return items;
+    start = comma + 1;
+  }
 }
 
 }  // namespace soma::cli

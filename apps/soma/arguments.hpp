@@ -3,6 +3,7 @@
 // whose message names the option, so the tool can print one line and exit with code 2.
 #pragma once
 
+#include <cstdint>
 #include <map>
 #include <optional>
 #include <stdexcept>
@@ -60,5 +61,18 @@ class ArgumentParser {
   std::vector<Option> options_;
   std::vector<std::pair<std::string, std::string>> positionals_;
 };
+
+}  // namespace soma::cli
+
+namespace soma::cli {
+
+// Option values: each throws UsageError naming the option and what it expected,
+// e.g. "--epochs: 'ten' is not a whole number".
+int64_t parse_integer(const std::string& option, const std::string& text, int64_t minimum,
+                      int64_t maximum);
+double parse_real(const std::string& option, const std::string& text, double minimum,
+                  double maximum);
+// "a,b,c" -> {"a", "b", "c"}; empty parts are an error.
+std::vector<std::string> parse_list(const std::string& option, const std::string& text);
 
 }  // namespace soma::cli

@@ -10,5 +10,10 @@ constexpr int exit_failure = 1;  // a failure while running (e.g. a file cannot 
 constexpr int exit_usage = 2;    // bad input: an unknown option, a bad value, a bad expression
 
 int run_grad(int argc, const char* const* argv, int first);
+int run_train(int argc, const char* const* argv, int first);
+int run_eval(int argc, const char* const* argv, int first);
+int run_predict(int argc, const char* const* argv, int first);
+int run_summary(int argc, const char* const* argv, int first);
+int run_graph(int argc, const char* const* argv, int first);
 
 }  // namespace soma::cli

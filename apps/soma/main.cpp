@@ -4,7 +4,9 @@
 #include <exception>
 #include <string>
 
+#include "arguments.hpp"
 #include "commands.hpp"
+#include "soma/core/error.hpp"
 
 namespace {
 
@@ -13,6 +15,11 @@ constexpr const char* overview = R"(usage: soma COMMAND [OPTIONS]
 soma: neural networks trained by backpropagation.
 
 commands:
+  train     train a network on built-in data or a CSV file; --plot draws the result
+  eval      evaluate a saved model on data: loss, accuracy and confusion matrix, or RMSE
+  predict   run a saved model on a CSV file, one output row per input row
+  summary   the parameter table of a network, e.g. soma summary --arch 8-9-9-9-4
+  graph     draw a network per neuron, per layer of arrays, or per scalar operator
   grad      differentiate a scalar expression: every node of its computational graph
             with its value and the gradient of the output with respect to it
 
@@ -38,7 +45,19 @@ int main(int argc, char** argv) {
       return exit_ok;
     }
     if (command == "grad") return run_grad(argc, argv, 2);
+    if (command == "train") return run_train(argc, argv, 2);
+    if (command == "eval") return run_eval(argc, argv, 2);
+    if (command == "predict") return run_predict(argc, argv, 2);
+    if (command == "summary") return run_summary(argc, argv, 2);
+    if (command == "graph") return run_graph(argc, argv, 2);
     std::fprintf(stderr, "soma: unknown command '%s' (see 'soma --help')\n", command.c_str());
+    return exit_usage;
+  } catch (const UsageError& error) {
+    std::fprintf(stderr, "soma %s: error: %s\n", command.c_str(), error.what());
+    return exit_usage;
+  } catch (const soma::Error& error) {
+    // Bad data, a bad model file, a mismatch between them: the user's input, hence 2.
+    std::fprintf(stderr, "soma %s: error: %s\n", command.c_str(), error.what());
     return exit_usage;
   } catch (const std::exception& error) {
     std::fprintf(stderr, "soma %s: error: %s\n", command.c_str(), error.what());

@@ -9,6 +9,7 @@
 #include <numeric>
 
 #include "soma/autograd/grad_mode.hpp"
+#include "soma/data/split.hpp"
 #include "soma/ops/arithmetic.hpp"
 #include "soma/optim/l2_penalty.hpp"
 #include "soma/tensor/generator.hpp"
@@ -90,47 +91,15 @@ void check_features(const nn::Module& model, const data::Dataset& dataset, const
 
 }  // namespace
 
-std::pair<data::Dataset, data::Dataset> split_validation(const data::Dataset& dataset,
-                                                         double fraction, uint64_t seed) {
-  if (!(fraction > 0.0 && fraction < 1.0)) {
-    throw Error("split_validation: the fraction must be in (0, 1)");
-  }
-  Generator generator(seed ^ 0x9e3779b97f4a7c15ULL);  // a stream apart from the shuffling
-  // Stratified: each class contributes the same fraction of its own samples.
-  std::vector<std::vector<int64_t>> groups(
-      dataset.is_classification() ? static_cast<size_t>(dataset.classes) : 1);
-  const float* labels = dataset.targets.data();
-  for (int64_t i = 0; i < dataset.size(); ++i) {
-    groups[dataset.is_classification() ? static_cast<size_t>(labels[i]) : 0].push_back(i);
-  }
-  std::vector<int64_t> training_rows;
-  std::vector<int64_t> validation_rows;
-  for (std::vector<int64_t>& group : groups) {
-    shuffle(group, generator);
-    const auto take =
-        static_cast<size_t>(std::llround(fraction * static_cast<double>(group.size())));
-    validation_rows.insert(validation_rows.end(), group.begin(),
-                           group.begin() + static_cast<std::ptrdiff_t>(take));
-    training_rows.insert(training_rows.end(), group.begin() + static_cast<std::ptrdiff_t>(take),
-                         group.end());
-  }
-  if (training_rows.empty() || validation_rows.empty()) {
-    throw Error("split_validation: " + std::to_string(dataset.size()) +
-                " samples are too few to split off a fraction of " + std::to_string(fraction));
-  }
-  std::sort(training_rows.begin(), training_rows.end());
-  std::sort(validation_rows.begin(), validation_rows.end());
-  return {data::subset(dataset, training_rows), data::subset(dataset, validation_rows)};
-}
-
 History fit(nn::Module& model, Optimizer& optimizer, const data::Dataset& training_data,
             const FitOptions& options) {
   check_options(options);
   data::Dataset training = training_data;
   std::optional<data::Dataset> validation = options.validation;
   if (options.validation_split > 0.0) {
-    std::tie(training, validation) =
-        split_validation(training_data, options.validation_split, options.seed);
+    // A stream apart from the shuffling's, from the same seed.
+    std::tie(training, validation) = data::train_test_split(training_data, options.validation_split,
+                                                            options.seed ^ 0x9e3779b97f4a7c15ULL);
   }
   check_features(model, training, "fit");
   if (validation) check_features(model, *validation, "fit (validation)");

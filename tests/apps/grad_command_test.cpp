@@ -1,6 +1,7 @@
 // End-to-end tests of `soma grad`: the table, --json, --dot, and errors with exit code 2.
 #include <gtest/gtest.h>
 
+#include <cctype>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -117,7 +118,14 @@ INSTANTIATE_TEST_SUITE_P(
                  "NAME=VALUE,... [--json] [--dot FILE])\n"},
         BadInput{"grad 'x' --at",
                  "soma grad: error: option '--at' needs a value: --at "
-                 "NAME=VALUE,...\n"}));
+                 "NAME=VALUE,...\n"}),
+    [](const ::testing::TestParamInfo<BadInput>& case_info) {
+      std::string name = std::to_string(case_info.index) + "_";
+      for (const char* c = case_info.param.arguments; *c != '\0'; ++c) {
+        name += std::isalnum(static_cast<unsigned char>(*c)) ? *c : '_';
+      }
+      return name;
+    });
 
 TEST(GradCommand, HelpAndUnknownCommand) {
   const CommandResult help = run_soma("grad --help");

@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <csignal>
@@ -95,14 +96,14 @@ TEST_F(AtomicFileTest, ReplacesAnOldFileCompletely) {
   EXPECT_EQ(entries(directory_), std::vector<std::string>{"out.txt"});
 }
 
-TEST_F(AtomicFileTest, GivesTheFileReadablePermissions) {
+// Like any file the user creates: mode 0666 less the umask (0644 under the usual 022).
+TEST_F(AtomicFileTest, GivesTheFileTheUsualPermissions) {
   const fs::path path = directory_ / "out.txt";
   soma::write_file_atomically(path.string(), "x");
-  const fs::perms perms = fs::status(path).permissions();
-  EXPECT_NE(perms & fs::perms::owner_read, fs::perms::none);
-  EXPECT_NE(perms & fs::perms::owner_write, fs::perms::none);
-  EXPECT_NE(perms & fs::perms::group_read, fs::perms::none);
-  EXPECT_NE(perms & fs::perms::others_read, fs::perms::none);
+  const mode_t mask = ::umask(0);
+  ::umask(mask);
+  const auto perms = static_cast<unsigned>(fs::status(path).permissions() & fs::perms::mask);
+  EXPECT_EQ(perms, 0666u & ~static_cast<unsigned>(mask));
 }
 
 TEST_F(AtomicFileTest, MissingDirectoryThrowsNamingThePathAndLeavesNothing) {

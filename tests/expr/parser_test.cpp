@@ -1,6 +1,8 @@
 // Tests of the expression parser: precedence, associativity, spans, and located errors.
 #include <gtest/gtest.h>
 
+#include <cctype>
+
 #include "soma/expr/expression.hpp"
 
 namespace soma::expr {
@@ -68,6 +70,13 @@ struct ErrorCase {
   size_t length;
 };
 
+// "3_x____2": a readable test name from the case's index and text.
+std::string test_name(size_t index, const std::string& text) {
+  std::string name = std::to_string(index) + "_";
+  for (char c : text) name += std::isalnum(static_cast<unsigned char>(c)) ? c : '_';
+  return name;
+}
+
 class ParserErrors : public ::testing::TestWithParam<ErrorCase> {};
 
 TEST_P(ParserErrors, PointAtTheColumn) {
@@ -100,7 +109,10 @@ INSTANTIATE_TEST_SUITE_P(
         ErrorCase{"exp + 1", "'exp' is a function: write exp(...)", 0, 3},
         ErrorCase{"relu()", "relu() needs an argument", 5, 1},
         ErrorCase{"x $ y", "unexpected '$'", 2, 1},
-        ErrorCase{"1e99", "'1e99' is too large for a float", 0, 4}));
+        ErrorCase{"1e99", "'1e99' is too large for a float", 0, 4}),
+    [](const ::testing::TestParamInfo<ErrorCase>& case_info) {
+      return test_name(case_info.index, case_info.param.text);
+    });
 
 TEST(Parser, DeepNestingIsAnErrorNotACrash) {
   const std::string deep = std::string(100000, '(') + "x" + std::string(100000, ')');

@@ -1,6 +1,5 @@
-// The lecture's worked examples of backpropagation, each derived by hand in the comments
-// and checked against soma: a chain of functions, one neuron, a fully connected layer on a
-// batch, the softmax cross-entropy gradient, and the symmetry of equal initial weights.
+// The lecture's backpropagation examples, derived by hand in the comments and checked against
+// soma: a chain, a neuron, a layer on a batch, softmax cross-entropy, equal-weight symmetry.
 #include <gtest/gtest.h>
 
 #include <cmath>

@@ -275,15 +275,16 @@ void PrintTo(const ValueCase& value_case, std::ostream* out) {
   *out << value_case.name;
 }
 
+// Small inputs: a (2x3) matrix, a row (3) and a column (2x1).
 Tensor a23() {
   return tensor({{1, 2, 3}, {4, 5, 6}});
-}  // (2x3)
+}
 Tensor row3() {
   return tensor({10, 20, 30});
-}  // (3)
+}
 Tensor column2() {
   return from_values({2, 1}, {1, 2});
-}  // (2x1)
+}
 const float ln2 = std::log(2.0f);
 const float ln3 = std::log(3.0f);
 

@@ -9,6 +9,7 @@
 #include <cmath>
 #include <cstring>
 
+#include "soma/data/split.hpp"
 #include "soma/data/synthetic.hpp"
 #include "soma/nn/network_spec.hpp"
 #include "soma/optim/adam.hpp"
@@ -149,7 +150,7 @@ TEST(Fit, HistoryHasValidationAndTheRightMetrics) {
 TEST(Fit, ValidationSplitIsStratified) {
   Generator generator(3);
   const data::Dataset points = data::gaussians(300, 0.5, generator, 3);  // 100 per class
-  const auto [training, validation] = split_validation(points, 0.2, 1);
+  const auto [training, validation] = data::train_test_split(points, 0.2, 1);
   EXPECT_EQ(training.size(), 240);
   EXPECT_EQ(validation.size(), 60);
   int per_class[3] = {0, 0, 0};

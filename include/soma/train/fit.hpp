@@ -82,8 +82,4 @@ Evaluation evaluate(nn::Module& model, const data::Dataset& dataset, LossKind lo
 // The model's outputs for every row of `features`, in evaluation mode, without a graph.
 Tensor predict(nn::Module& model, const Tensor& features, int64_t batch_size = 1024);
 
-// Splits off a validation fraction, stratified by class for classification, from `seed`.
-std::pair<data::Dataset, data::Dataset> split_validation(const data::Dataset& dataset,
-                                                         double fraction, uint64_t seed);
-
 }  // namespace soma::train

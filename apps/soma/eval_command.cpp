@@ -1,0 +1,85 @@
+// `soma eval MODEL --data ...`: the loss and accuracy (with a confusion matrix) or RMSE of
+// a saved model on data.
+#include <algorithm>
+#include <cstdio>
+
+#include "arguments.hpp"
+#include "commands.hpp"
+#include "data_source.hpp"
+#include "json_writer.hpp"
+#include "model_data.hpp"
+#include "soma/train/fit.hpp"
+
+namespace soma::cli {
+
+int run_eval(int argc, const char* const* argv, int first) {
+  ArgumentParser parser("soma eval", "soma eval MODEL --data NAME|FILE.csv [--json]",
+                        "Evaluates a model saved by 'soma train --save' on data: the loss, and\n"
+                        "the accuracy and confusion matrix (classification) or the RMSE.");
+  parser.add_positional("MODEL", "a model file written by soma train --save");
+  add_data_options(parser);
+  parser.add_option("--seed", "N", "seed of built-in data (default 1: new samples)");
+  parser.add_flag("--json", "print one JSON object");
+  const ParsedArguments arguments = parser.parse(argc, argv, first);
+  if (arguments.has("--help")) {
+    std::fputs(parser.help().c_str(), stdout);
+    return exit_ok;
+  }
+  const io::TrainedModel model = io::load_trained_model(arguments.positionals()[0]);
+  data::Dataset dataset = load_data_for_model(arguments, model);
+  dataset.features = model.prepare(dataset.features);
+  const train::Evaluation result = train::evaluate(*model.network, dataset, model.loss);
+
+  const bool classification = model.is_classification();
+  const auto classes = static_cast<size_t>(dataset.classes);
+  std::vector<std::vector<int64_t>> confusion(classes, std::vector<int64_t>(classes, 0));
+  for (size_t i = 0; i < result.predicted.size(); ++i) {
+    const auto truth = static_cast<size_t>(dataset.targets.data()[i]);
+    ++confusion[truth][static_cast<size_t>(result.predicted[i])];
+  }
+
+  if (arguments.has("--json")) {
+    JsonWriter json;
+    json.begin_object().key("samples").value(dataset.size()).key("loss").value(result.loss);
+    if (classification) {
+      json.key("accuracy").value(result.accuracy).key("classes").begin_array();
+      for (const std::string& name : model.class_names) json.value(name);
+      json.end_array().key("confusion_matrix").begin_array();
+      for (const auto& row : confusion) {
+        json.begin_array();
+        for (int64_t count : row) json.value(count);
+        json.end_array();
+      }
+      json.end_array();
+    } else {
+      json.key("rmse").value(result.rmse);
+    }
+    json.end_object();
+    std::printf("%s\n", json.str().c_str());
+    return exit_ok;
+  }
+  std::printf("%s on %lld samples of %s\n", model.description.c_str(),
+              static_cast<long long>(dataset.size()), arguments.value("--data")->c_str());
+  std::printf("loss      %.6f\n", result.loss);
+  if (!classification) {
+    std::printf("rmse      %.6f\n", result.rmse);
+    return exit_ok;
+  }
+  std::printf("accuracy  %.4f\n\nconfusion matrix (rows: true class, columns: predicted)\n",
+              result.accuracy);
+  size_t width = 6;
+  for (const std::string& name : model.class_names) width = std::max(width, name.size() + 2);
+  std::printf("%*s", static_cast<int>(width), "");
+  for (const std::string& name : model.class_names)
+    std::printf("%*s", static_cast<int>(width), name.c_str());
+  std::printf("\n");
+  for (size_t row = 0; row < classes; ++row) {
+    std::printf("%*s", static_cast<int>(width), model.class_names[row].c_str());
+    for (int64_t count : confusion[row])
+      std::printf("%*lld", static_cast<int>(width), static_cast<long long>(count));
+    std::printf("\n");
+  }
+  return exit_ok;
+}
+
+}  // namespace soma::cli

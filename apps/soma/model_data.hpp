@@ -1,0 +1,15 @@
+// Data for a saved model (`soma eval`, `soma predict`): built-in data is generated anew,
+// CSV files are read with the model's own feature names, label column and classes.
+#pragma once
+
+#include "arguments.hpp"
+#include "soma/data/dataset.hpp"
+#include "soma/io/trained_model.hpp"
+
+namespace soma::cli {
+
+// The raw dataset (features before the model's feature map and scaling). For built-in
+// data the default seed is 1, so that the samples differ from training's (seed 0).
+data::Dataset load_data_for_model(const ParsedArguments& arguments, const io::TrainedModel& model);
+
+}  // namespace soma::cli

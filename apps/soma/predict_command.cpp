@@ -1,0 +1,91 @@
+// `soma predict MODEL --data FILE.csv`: one CSV row of predictions per input row.
+#include <cstdio>
+
+#include "arguments.hpp"
+#include "commands.hpp"
+#include "data_source.hpp"
+#include "soma/core/atomic_file.hpp"
+#include "soma/data/csv.hpp"
+#include "soma/io/trained_model.hpp"
+
+namespace soma::cli {
+
+namespace {
+
+std::string csv_field(const std::string& text) {
+  if (text.find_first_of(",\"\n") == std::string::npos) return text;
+  std::string quoted = "\"";
+  for (char c : text) quoted += c == '"' ? std::string("\"\"") : std::string(1, c);
+  return quoted + "\"";
+}
+
+std::string number(float value) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%.6g", static_cast<double>(value));
+  return text;
+}
+
+}  // namespace
+
+int run_predict(int argc, const char* const* argv, int first) {
+  ArgumentParser parser(
+      "soma predict", "soma predict MODEL --data FILE.csv [--out FILE.csv]",
+      "Runs a saved model on the rows of a CSV file (its label column, if present, is\n"
+      "ignored) and prints one CSV row per input row: for classification the predicted\n"
+      "class and the probability of each class, for regression the predicted value.");
+  parser.add_positional("MODEL", "a model file written by soma train --save");
+  parser.add_option("--data", "FILE.csv", "rows to predict, with the training features");
+  parser.add_option("--out", "FILE.csv", "write the predictions here instead of printing");
+  const ParsedArguments arguments = parser.parse(argc, argv, first);
+  if (arguments.has("--help")) {
+    std::fputs(parser.help().c_str(), stdout);
+    return exit_ok;
+  }
+  const auto source = arguments.value("--data");
+  if (!source) throw UsageError("--data FILE.csv is required");
+  const io::TrainedModel model = io::load_trained_model(arguments.positionals()[0]);
+  const Tensor features = data::load_csv_features(*source, model.feature_names, model.label_name);
+  const Tensor outputs = model.predict(features);
+
+  const int64_t rows = outputs.shape()[0];
+  const int64_t columns = outputs.shape()[1];
+  std::string csv;
+  if (model.is_classification()) {
+    csv += "predicted";
+    for (const std::string& name : model.class_names) csv += "," + csv_field("p_" + name);
+    csv += "\n";
+    const bool one_output = columns == 1;  // P(second class) from a sigmoid
+    for (int64_t i = 0; i < rows; ++i) {
+      const float* row = outputs.data() + i * columns;
+      std::vector<float> probabilities = one_output ? std::vector<float>{1.0f - row[0], row[0]}
+                                                    : std::vector<float>(row, row + columns);
+      size_t best = 0;
+      for (size_t k = 1; k < probabilities.size(); ++k) {
+        if (probabilities[k] > probabilities[best]) best = k;
+      }
+      csv += csv_field(model.class_names[best]);
+      for (float p : probabilities) csv += "," + number(p);
+      csv += "\n";
+    }
+  } else {
+    for (int64_t j = 0; j < columns; ++j) {
+      csv += (j > 0 ? "," : "") +
+             (columns == 1 ? csv_field(model.label_name) : "prediction_" + std::to_string(j + 1));
+    }
+    csv += "\n";
+    for (int64_t i = 0; i < rows; ++i) {
+      for (int64_t j = 0; j < columns; ++j) {
+        csv += (j > 0 ? "," : "") + number(outputs.data()[i * columns + j]);
+      }
+      csv += "\n";
+    }
+  }
+  if (auto out = arguments.value("--out")) {
+    write_file_atomically(*out, csv);
+  } else {
+    std::fputs(csv.c_str(), stdout);
+  }
+  return exit_ok;
+}
+
+}  // namespace soma::cli

@@ -1,0 +1,44 @@
+// Everything needed to use a trained network on new data, saved in one model file: the
+// network, the loss it was trained with, the activation that turns its outputs into
+// probabilities, the feature map and scaling fitted on the training data, and the names
+// of the features and classes. `soma train --save` writes it; `soma eval` and `soma
+// predict` (or a C++ program) read it.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "soma/data/scaler.hpp"
+#include "soma/nn/activation_layer.hpp"
+#include "soma/nn/sequential.hpp"
+#include "soma/train/loss_kind.hpp"
+
+namespace soma::io {
+
+struct TrainedModel {
+  std::shared_ptr<nn::Sequential> network;
+  train::LossKind loss = train::LossKind::squared_error;
+  // Applied to the network's outputs at prediction time: sigmoid or softmax when the loss
+  // works on logits (the activation is fused into the loss while training), else identity.
+  nn::ActivationKind head = nn::ActivationKind::identity;
+  std::vector<std::string> feature_names;  // of the raw input columns, in order
+  std::vector<std::string> feature_map;    // data::map_features names; empty for none
+  data::Scaler scaler;                     // fitted on the training part only
+  std::vector<std::string> class_names;    // classification: index -> label text
+  std::string label_name;                  // the label column of the training data
+  std::string description;                 // e.g. "2-16-16-1 tanh, trained on circles"
+
+  bool is_classification() const { return !class_names.empty(); }
+  // Raw input rows -> the network's inputs: the feature map, then the scaling.
+  Tensor prepare(const Tensor& raw_features) const;
+  // Raw input rows -> outputs after the head (probabilities for classification), in
+  // batches, without recording a graph.
+  Tensor predict(const Tensor& raw_features) const;
+};
+
+void save_trained_model(const std::string& path, const TrainedModel& model);
+// Throws soma::Error starting with the path for a missing, damaged or foreign file.
+TrainedModel load_trained_model(const std::string& path);
+
+}  // namespace soma::io

@@ -1,0 +1,200 @@
+// End-to-end tests of `soma train`, `eval`, `predict`, `summary` and `graph`: a model is
+// trained, saved, evaluated and used for predictions, with the JSON checked, and every
+// kind of bad input gets its message and exit code 2.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "run_command.hpp"
+
+namespace soma::testing {
+namespace {
+
+// The number after "key": in a JSON text (NaN when absent or null).
+double json_number(const std::string& json, const std::string& key) {
+  const std::string pattern = "\"" + key + "\": ";
+  const size_t at = json.find(pattern);
+  if (at == std::string::npos) return NAN;
+  return std::strtod(json.c_str() + at + pattern.size(), nullptr);
+}
+
+std::string read_file(const std::string& path) {
+  std::ifstream file(path, std::ios::binary);
+  std::stringstream text;
+  text << file.rdbuf();
+  return text.str();
+}
+
+class CommandLine : public ::testing::Test {
+ protected:
+  void SetUp() override { directory_ = make_temporary_directory(); }
+  void TearDown() override { std::filesystem::remove_all(directory_); }
+  std::string path(const std::string& name) const { return directory_ + "/" + name; }
+  void write(const std::string& name, const std::string& contents) const {
+    std::ofstream(path(name)) << contents;
+  }
+
+  std::string directory_;
+};
+
+TEST_F(CommandLine, SummaryOf8_9_9_9_4Has301Parameters) {
+  const CommandResult r = run_soma("summary --arch 8-9-9-9-4 --json");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("{\"layer\": \"Dense(8 -> 9)\", \"output_shape\": [\"n\", 9], "
+                       "\"parameters\": 81, \"formula\": \"8 x 9 + 9\"}"),
+            std::string::npos)
+      << r.out;
+  EXPECT_EQ(json_number(r.out, "total_parameters"), 301);
+  const CommandResult table = run_soma("summary --arch 8-9-9-9-4");
+  EXPECT_NE(table.out.find("total parameters: 301"), std::string::npos);
+}
+
+TEST_F(CommandLine, TrainSaveEvalPredictOnCircles) {
+  const CommandResult trained = run_soma(
+      "train --data circles --arch 2-16-16-1 --activation tanh --epochs 60 --seed 1 "
+      "--save '" +
+      path("circles.soma") + "' --plot '" + path("regions.png") + "' --curves '" +
+      path("curves.png") + "' --json");
+  ASSERT_EQ(trained.exit_code, 0) << trained.err;
+  EXPECT_EQ(json_number(trained.out, "epochs_run"), 60);
+  EXPECT_EQ(json_number(trained.out, "parameters"), 337);  // 48 + 272 + 17
+  EXPECT_GE(json_number(trained.out, "train_accuracy"), 0.95) << trained.out;
+  EXPECT_GE(json_number(trained.out, "val_accuracy"), 0.9) << trained.out;
+  EXPECT_GT(json_number(trained.out, "seconds"), 0.0);
+  EXPECT_NE(trained.out.find("\"history\": [{\"epoch\": 1, "), std::string::npos);
+  EXPECT_NE(trained.out.find("{\"epoch\": 60, "), std::string::npos);
+  EXPECT_EQ(read_file(path("regions.png")).substr(1, 3), "PNG");
+  EXPECT_EQ(read_file(path("curves.png")).substr(1, 3), "PNG");
+
+  const CommandResult evaluated =
+      run_soma("eval '" + path("circles.soma") + "' --data circles --json");
+  ASSERT_EQ(evaluated.exit_code, 0) << evaluated.err;
+  EXPECT_EQ(json_number(evaluated.out, "samples"), 400);
+  EXPECT_GE(json_number(evaluated.out, "accuracy"), 0.9) << evaluated.out;
+  EXPECT_NE(evaluated.out.find("\"classes\": [\"0\", \"1\"], \"confusion_matrix\": [["),
+            std::string::npos);
+
+  write("points.csv", "x1,x2\n0,0\n1,0\n0.05,-0.02\n-0.7,0.7\n");
+  const CommandResult predicted =
+      run_soma("predict '" + path("circles.soma") + "' --data '" + path("points.csv") + "'");
+  ASSERT_EQ(predicted.exit_code, 0) << predicted.err;
+  std::istringstream lines(predicted.out);
+  std::string line;
+  std::getline(lines, line);
+  EXPECT_EQ(line, "predicted,p_0,p_1");
+  std::vector<std::string> classes;
+  while (std::getline(lines, line)) classes.push_back(line.substr(0, line.find(',')));
+  // The centre is inside the inner circle (class 1); (1, 0) and (-0.7, 0.7) lie on the
+  // outer circle (class 0).
+  EXPECT_EQ(classes, (std::vector<std::string>{"1", "0", "1", "0"}));
+}
+
+TEST_F(CommandLine, CsvWithStringLabelsDefaultsToSoftmax) {
+  std::string csv = "width,height,kind\n";
+  for (int i = 0; i < 60; ++i) {
+    const double jitter = (i % 7) * 0.05;
+    csv += std::to_string(1.0 + jitter) + "," + std::to_string(1.0 - jitter) + ",small\n";
+    csv += std::to_string(5.0 + jitter) + "," + std::to_string(5.0 + jitter) + ",large\n";
+    csv += std::to_string(1.0 + jitter) + "," + std::to_string(5.0 - jitter) + ",tall\n";
+  }
+  write("shapes.csv", csv);
+  const CommandResult trained =
+      run_soma("train --data '" + path("shapes.csv") + "' --arch 2-8-3 --epochs 40 --save '" +
+               path("shapes.soma") + "' --json");
+  ASSERT_EQ(trained.exit_code, 0) << trained.err;
+  EXPECT_NE(trained.out.find("\"loss\": \"cross_entropy\""), std::string::npos);
+  EXPECT_GE(json_number(trained.out, "train_accuracy"), 0.95) << trained.out;
+
+  write("new.csv", "width,height\n5.1,5.1\n1.0,4.9\n");
+  const CommandResult predicted =
+      run_soma("predict '" + path("shapes.soma") + "' --data '" + path("new.csv") + "'");
+  ASSERT_EQ(predicted.exit_code, 0) << predicted.err;
+  EXPECT_EQ(predicted.out.substr(0, predicted.out.find('\n')), "predicted,p_large,p_small,p_tall");
+  EXPECT_NE(predicted.out.find("\nlarge,"), std::string::npos) << predicted.out;
+  EXPECT_NE(predicted.out.find("\ntall,"), std::string::npos) << predicted.out;
+}
+
+TEST_F(CommandLine, RegressionReportsRmse) {
+  const CommandResult trained =
+      run_soma("train --data sine --arch 1-16-1 --activation tanh --epochs 20 --json --plot '" +
+               path("fit.png") + "'");
+  ASSERT_EQ(trained.exit_code, 0) << trained.err;
+  EXPECT_FALSE(std::isnan(json_number(trained.out, "train_rmse")));
+  EXPECT_FALSE(std::isnan(json_number(trained.out, "val_rmse")));
+  EXPECT_EQ(trained.out.find("accuracy"), std::string::npos);
+  EXPECT_EQ(read_file(path("fit.png")).substr(1, 3), "PNG");
+}
+
+TEST_F(CommandLine, PlainProgressLinesWhenNotATerminal) {
+  const CommandResult trained = run_soma("train --data xor --arch 2-8-1 --epochs 3");
+  ASSERT_EQ(trained.exit_code, 0) << trained.err;
+  EXPECT_EQ(trained.out.rfind("epoch 1/3  loss ", 0), 0u) << trained.out;
+  EXPECT_NE(trained.out.find("\nepoch 3/3  loss "), std::string::npos);
+  EXPECT_NE(trained.out.find("trained 2-8-1 relu, trained on xor"), std::string::npos);
+}
+
+TEST_F(CommandLine, GraphAtThreeLevels) {
+  for (const char* level : {"neuron", "layer", "operator"}) {
+    const std::string file = path(std::string(level) + ".dot");
+    const CommandResult r =
+        run_soma(std::string("graph --arch 2-3-1 --level ") + level + " --out '" + file + "'");
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    const std::string dot = read_file(file);
+    EXPECT_EQ(dot.rfind("digraph network {", 0), 0u);
+  }
+  EXPECT_NE(read_file(path("neuron.dot")).find("n0_0 -> n1_0"), std::string::npos);
+  EXPECT_NE(read_file(path("layer.dot")).find("matmul1"), std::string::npos);
+  // 2 inputs; 3 neurons of 2 weights, 2 products, a sum, a bias, an activation; 1 output.
+  EXPECT_NE(read_file(path("operator.dot")).find("mul1_3_2"), std::string::npos);
+  const CommandResult large =
+      run_soma("graph --arch 64-64-10 --level operator --out '" + path("x.dot") + "'");
+  EXPECT_EQ(large.exit_code, 2);
+  EXPECT_NE(large.err.find("--level operator draws every scalar operation"), std::string::npos);
+}
+
+struct BadInput {
+  const char* name;
+  std::string arguments;
+  std::string message;
+};
+
+TEST_F(CommandLine, BadInputsExitWithCodeTwoAndOneLine) {
+  write("ragged.csv", "a,b,label\n1,2,0\n3,4\n");
+  write("garbage.soma", "this is not a model");
+  const CommandResult model =
+      run_soma("train --data circles --arch 2-4-1 --epochs 2 --save '" + path("m.soma") + "'");
+  ASSERT_EQ(model.exit_code, 0) << model.err;
+  const std::vector<BadInput> cases = {
+      {"unknown dataset", "train --data cirlces", "--data: unknown dataset 'cirlces'"},
+      {"bad number", "train --data circles --epochs ten", "--epochs: 'ten' is not a whole number"},
+      {"input size", "train --data circles --arch 3-16-1",
+       "--arch: the input size 3 does not match the data's 2 features"},
+      {"output size", "train --data circles --arch 2-16-3", "--arch: 3 outputs fit neither 2"},
+      {"bad activation", "train --data circles --activation relu6", "unknown activation 'relu6'"},
+      {"bad optimizer", "train --data circles --optimizer adagrad", "unknown optimizer 'adagrad'"},
+      {"missing csv", "train --data '" + path("missing.csv") + "'", "missing.csv"},
+      {"ragged csv", "train --data '" + path("ragged.csv") + "'", "ragged.csv:3"},
+      {"unknown option", "train --data circles --epoch 3", "unknown option '--epoch'"},
+      {"garbage model", "eval '" + path("garbage.soma") + "' --data circles", "garbage.soma: "},
+      {"model and data", "eval '" + path("m.soma") + "' --data sine",
+       "is regression data but the model was trained for classification"},
+      {"bad level", "graph --arch 2-3-1 --level atom --out '" + path("g.dot") + "'",
+       "unknown level 'atom'"},
+      {"bad arch", "summary --arch 8-x-4", "'x' is not a layer size"},
+  };
+  for (const BadInput& c : cases) {
+    SCOPED_TRACE(c.name);
+    const CommandResult r = run_soma(c.arguments);
+    EXPECT_EQ(r.exit_code, 2) << r.err;
+    EXPECT_NE(r.err.find(c.message), std::string::npos) << r.err;
+    EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+  }
+}
+
+}  // namespace
+}  // namespace soma::testing
