@@ -236,9 +236,13 @@ int run_train(int argc, const char* const* argv, int first) {
   std::string architecture;
   for (int64_t size : sizes)
     architecture += (architecture.empty() ? "" : "-") + std::to_string(size);
-  model.description = architecture + " " +
-                      std::string(nn::activation_name(spec.hidden_activation)) + ", trained on " +
-                      data.source;
+  // "2-16-16-1 tanh, trained on circles"; "2-1 on x1^2,x2^2, ..." for a single layer.
+  model.description = architecture;
+  if (sizes.size() > 2) {
+    model.description += " " + std::string(nn::activation_name(spec.hidden_activation));
+  }
+  if (!model.feature_map.empty()) model.description += " on " + *arguments.value("--features");
+  model.description += ", trained on " + data.source;
 
   train::FitOptions options;
   options.loss = output.loss;

@@ -73,9 +73,25 @@ Tensor Activation::forward(const Tensor& input) {
 }
 
 std::string Activation::describe() const {
-  std::string name(activation_name(kind_));
-  name[0] = static_cast<char>(name[0] - 'a' + 'A');
-  return name;
+  switch (kind_) {
+    case ActivationKind::step:
+      return "Step";
+    case ActivationKind::sigmoid:
+      return "Sigmoid";
+    case ActivationKind::tanh:
+      return "Tanh";
+    case ActivationKind::relu:
+      return "ReLU";
+    case ActivationKind::leaky_relu:
+      return "LeakyReLU";
+    case ActivationKind::identity:
+      return "Identity";
+    case ActivationKind::softplus:
+      return "Softplus";
+    case ActivationKind::softmax:
+      return "Softmax";
+  }
+  return "Activation";
 }
 
 std::string Activation::architecture() const {

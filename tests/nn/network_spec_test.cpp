@@ -86,7 +86,7 @@ TEST(NetworkSpecTest, LayerSizeErrorsNameThePart) {
 TEST(NetworkSpecTest, BuildsDenseAndActivationLayers) {
   auto network = build({2, 16, 16, 1}, 1);
   EXPECT_EQ(describe_layers(*network),
-            (std::vector<std::string>{"Dense(2 -> 16)", "Relu", "Dense(16 -> 16)", "Relu",
+            (std::vector<std::string>{"Dense(2 -> 16)", "ReLU", "Dense(16 -> 16)", "ReLU",
                                       "Dense(16 -> 1)"}));  // identity output: no layer
   ASSERT_EQ(network->size(), 5u);
   EXPECT_NE(dynamic_cast<Dense*>(&network->layer(0)), nullptr);

@@ -48,8 +48,8 @@ Summary summary_of_8_9_9_9_4() {
 TEST(SummaryTest, RowsOfAnEightNineNineNineFourNetwork) {
   const Summary summary = summary_of_8_9_9_9_4();
   ASSERT_EQ(summary.rows.size(), 7u);
-  const std::vector<std::string> layers = {"Dense(8 -> 9)", "Relu", "Dense(9 -> 9)", "Relu",
-                                           "Dense(9 -> 9)", "Relu", "Dense(9 -> 4)"};
+  const std::vector<std::string> layers = {"Dense(8 -> 9)", "ReLU", "Dense(9 -> 9)", "ReLU",
+                                           "Dense(9 -> 9)", "ReLU", "Dense(9 -> 4)"};
   const std::vector<int64_t> outputs = {9, 9, 9, 9, 9, 9, 4};
   const std::vector<int64_t> parameters = {81, 0, 90, 0, 90, 0, 40};
   const std::vector<std::string> formulas = {"8 x 9 + 9", "", "9 x 9 + 9", "",
@@ -73,7 +73,7 @@ TEST(SummaryTest, RendersATableEndingWithTheTotal) {
             "layer               output shape    parameters  formula\n");
   EXPECT_TRUE(contains(text, "\nDense(8 -> 9)       (n x 9)         81          8 x 9 + 9\n"))
       << text;
-  EXPECT_TRUE(contains(text, "\nRelu                (n x 9)         0           \n")) << text;
+  EXPECT_TRUE(contains(text, "\nReLU                (n x 9)         0           \n")) << text;
   EXPECT_TRUE(contains(text, "\nDense(9 -> 4)       (n x 4)         40          9 x 4 + 4\n"))
       << text;
   EXPECT_EQ(std::count(text.begin(), text.end(), '\n'), 1 + 7 + 1);

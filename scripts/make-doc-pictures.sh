@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Regenerates the pictures in docs/images from the soma tool, so that every picture in the
+# documentation comes from a command anyone can rerun. Needs a built soma (scripts/demo.sh).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+soma=${SOMA:-build/release/apps/soma/soma}
+out=docs/images
+mkdir -p "$out"
+quiet() { "$@" >/dev/null; }
+
+# A hidden layer separates the circles; one neuron needs the features x1^2 and x2^2.
+quiet "$soma" train --data circles --arch 2-16-16-1 --activation tanh --epochs 200 \
+  --plot "$out/circles-regions.png" --curves "$out/circles-curves.png"
+quiet "$soma" train --data circles --arch 2-1 --epochs 200 --plot "$out/circles-one-neuron.png"
+quiet "$soma" train --data circles --features x1^2,x2^2 --arch 2-1 --epochs 200 \
+  --plot "$out/circles-one-neuron-squares.png"
+# Identity activations make any depth a linear model.
+quiet "$soma" train --data circles --arch 2-16-16-1 --activation identity --epochs 200 \
+  --plot "$out/circles-linear-network.png"
+quiet "$soma" train --data xor --arch 2-8-1 --activation tanh --epochs 200 \
+  --plot "$out/xor-regions.png"
+quiet "$soma" train --data spiral --samples 600 --arch 2-32-32-1 --activation tanh \
+  --epochs 400 --plot "$out/spiral-regions.png"
+quiet "$soma" train --data gaussians --classes 4 --arch 2-8-4 --epochs 100 \
+  --plot "$out/gaussians-regions.png"
+# Universal approximation of a 1-d function.
+quiet "$soma" train --data sine --arch 1-16-1 --activation tanh --epochs 500 \
+  --plot "$out/sine-fit.png"
+# The same network at the three levels of detail.
+for level in neuron layer operator; do
+  quiet "$soma" graph --arch 2-3-1 --activation tanh --output-activation sigmoid \
+    --level "$level" --out "$out/network-$level.svg"
+done
+echo "pictures written to $out"
