@@ -15,6 +15,7 @@
 #include <unordered_map>
 
 #include "soma/core/error.hpp"
+#include "soma/core/read_file.hpp"
 
 namespace soma::data {
 
@@ -48,27 +49,6 @@ std::string join_names(const std::vector<std::string>& names, size_t limit = 20)
 
 std::string count_of_fields(size_t count) {
   return std::to_string(count) + (count == 1 ? " field" : " fields");
-}
-
-// ---------------------------------------------------------------- files
-
-std::string read_whole_file(const std::string& path) {
-  errno = 0;
-  std::FILE* file = std::fopen(path.c_str(), "rb");
-  if (file == nullptr) throw Error(path + ": cannot open: " + std::strerror(errno));
-  struct Closer {
-    void operator()(std::FILE* f) const { std::fclose(f); }
-  };
-  const std::unique_ptr<std::FILE, Closer> closer(file);
-  std::string contents;
-  std::array<char, 1 << 16> buffer{};
-  size_t count = 0;
-  while ((count = std::fread(buffer.data(), 1, buffer.size(), file)) > 0) {
-    contents.append(buffer.data(), count);
-  }
-  // A directory opens but fails here (EISDIR).
-  if (std::ferror(file) != 0) throw Error(path + ": cannot read: " + std::strerror(errno));
-  return contents;
 }
 
 // ---------------------------------------------------------------- records
@@ -538,7 +518,7 @@ CsvData parse_csv(std::string_view text, const std::string& name_for_errors,
 }
 
 CsvData load_csv(const std::string& path, const CsvOptions& options) {
-  return parse_csv(read_whole_file(path), path, options);
+  return parse_csv(read_file(path), path, options);
 }
 
 Tensor parse_csv_features(std::string_view text, const std::string& name_for_errors,
@@ -556,7 +536,7 @@ Tensor parse_csv_features(std::string_view text, const std::string& name_for_err
 Tensor load_csv_features(const std::string& path,
                          const std::vector<std::string>& expected_feature_names,
                          const std::string& label_column_to_ignore_if_present, char delimiter) {
-  return parse_csv_features(read_whole_file(path), path, expected_feature_names,
+  return parse_csv_features(read_file(path), path, expected_feature_names,
                             label_column_to_ignore_if_present, delimiter);
 }
 
@@ -585,7 +565,7 @@ Dataset parse_csv_with_schema(std::string_view text, const std::string& name_for
 }
 
 Dataset load_csv_with_schema(const std::string& path, const CsvSchema& schema, char delimiter) {
-  return parse_csv_with_schema(read_whole_file(path), path, schema, delimiter);
+  return parse_csv_with_schema(read_file(path), path, schema, delimiter);
 }
 
 Tensor encode_labels(const std::vector<std::string>& label_texts,

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "soma/core/error.hpp"
+#include "soma/core/read_file.hpp"
 
 namespace soma::data {
 
@@ -34,25 +35,6 @@ std::string hex(unsigned value, int digits) {
   char buffer[16];
   std::snprintf(buffer, sizeof buffer, "0x%0*X", digits, value);
   return buffer;
-}
-
-std::string read_whole_file(const std::string& path) {
-  errno = 0;
-  std::FILE* file = std::fopen(path.c_str(), "rb");
-  if (file == nullptr) throw Error(path + ": cannot open: " + std::strerror(errno));
-  struct Closer {
-    void operator()(std::FILE* f) const { std::fclose(f); }
-  };
-  const std::unique_ptr<std::FILE, Closer> closer(file);
-  std::string contents;
-  std::array<char, 1 << 16> buffer{};
-  size_t count = 0;
-  while ((count = std::fread(buffer.data(), 1, buffer.size(), file)) > 0) {
-    contents.append(buffer.data(), count);
-  }
-  // A directory opens but fails here (EISDIR).
-  if (std::ferror(file) != 0) throw Error(path + ": cannot read: " + std::strerror(errno));
-  return contents;
 }
 
 // Big-endian unsigned integer of `size` bytes at `at`.
@@ -170,7 +152,7 @@ Tensor parse_idx(std::string_view bytes, const std::string& name_for_errors) {
 }
 
 Tensor load_idx(const std::string& path) {
-  return parse_idx(read_whole_file(path), path);
+  return parse_idx(read_file(path), path);
 }
 
 Dataset load_idx_dataset(const std::string& images_path, const std::string& labels_path,

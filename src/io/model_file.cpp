@@ -19,6 +19,7 @@
 
 #include "soma/core/atomic_file.hpp"
 #include "soma/core/error.hpp"
+#include "soma/core/read_file.hpp"
 #include "soma/io/checksum.hpp"
 
 namespace soma::io {
@@ -298,35 +299,6 @@ std::optional<size_t> end_of_valid_file(std::string_view bytes, const std::strin
   return std::nullopt;
 }
 
-// Reads the whole of a regular file. Opened non-blocking so that a FIFO cannot stall the
-// call before the file type check rejects it.
-std::string read_whole_file(const std::string& path) {
-  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
-  if (fd < 0) fail(path, std::string("cannot open: ") + std::strerror(errno));
-  struct Closer {
-    int fd;
-    ~Closer() { ::close(fd); }
-  } closer{fd};
-  struct stat status {};
-  if (::fstat(fd, &status) != 0) fail(path, std::string("cannot read: ") + std::strerror(errno));
-  if (S_ISDIR(status.st_mode)) fail(path, std::string("cannot open: ") + std::strerror(EISDIR));
-  if (!S_ISREG(status.st_mode)) fail(path, "cannot open: not a regular file");
-
-  std::string contents;
-  contents.reserve(static_cast<size_t>(status.st_size));
-  std::array<char, 1 << 16> buffer{};
-  while (true) {
-    const ssize_t n = ::read(fd, buffer.data(), buffer.size());
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      fail(path, std::string("cannot read: ") + std::strerror(errno));
-    }
-    if (n == 0) break;
-    contents.append(buffer.data(), static_cast<size_t>(n));
-  }
-  return contents;
-}
-
 }  // namespace
 
 const std::string* ModelFile::find_metadata(std::string_view key) const {
@@ -397,7 +369,7 @@ void save_model_file(const std::string& path, const ModelFile& contents) {
 }
 
 ModelFile load_model_file(const std::string& path) {
-  return decode_model_file(read_whole_file(path), path);
+  return decode_model_file(read_file(path), path);
 }
 
 }  // namespace soma::io

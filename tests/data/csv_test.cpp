@@ -325,7 +325,7 @@ TEST(CsvFiles, MissingFileOrDirectory) {
             missing + ": cannot open: No such file or directory");
   const std::string directory = ::testing::TempDir();
   EXPECT_EQ(error_message([&] { load_csv(directory); }),
-            directory + ": cannot read: Is a directory");
+            directory + ": cannot open: Is a directory");
 }
 
 // ------------------------------------------------------------------ files for a model
