@@ -58,7 +58,7 @@ int run_eval(int argc, const char* const* argv, int first) {
     std::printf("%s\n", json.str().c_str());
     return exit_ok;
   }
-  std::printf("%s on %lld samples of %s\n", model.description.c_str(),
+  std::printf("model     %s\ndata      %lld samples of %s\n", model.description.c_str(),
               static_cast<long long>(dataset.size()), arguments.value("--data")->c_str());
   std::printf("loss      %.6f\n", result.loss);
   if (!classification) {
