@@ -49,14 +49,12 @@ std::vector<Tensor> Node::apply(const Tensor& grad_output) {
 }
 
 void Node::release() {
-  // Detached copies of the inputs stay reachable through nothing; clearing both the
-  // inputs and the closure frees every saved value now rather than with the output.
-  std::vector<Tensor> inputs = std::move(inputs_);
+  // Clearing the inputs and the closure frees the saved values now rather than with the
+  // output tensor. The engine holds every tensor of the pass, so nothing it still needs
+  // dies here, and each released node has no inputs left to destroy recursively.
   inputs_.clear();
   backward_ = nullptr;
   released_ = true;
-  // `inputs` dies here; deep chains are safe because each node is released by the engine
-  // as it passes, after its inputs' gradients have been routed.
 }
 
 Tensor record(Tensor output, const char* name, std::vector<Tensor> inputs,

@@ -2,6 +2,7 @@
 #include "soma/nn/network_spec.hpp"
 
 #include <charconv>
+#include <cmath>
 #include <cstdlib>
 #include <sstream>
 
@@ -88,9 +89,12 @@ std::shared_ptr<Sequential> build_from_architecture(std::string_view text) {
       float slope = 0.01f;
       std::string slope_text;
       if (words >> slope_text) {
+        if (name != "leaky_relu") fail("only leaky_relu takes a slope");
         char* end = nullptr;
         slope = std::strtof(slope_text.c_str(), &end);
-        if (end != slope_text.c_str() + slope_text.size()) fail("bad slope '" + slope_text + "'");
+        if (end != slope_text.c_str() + slope_text.size() || !std::isfinite(slope)) {
+          fail("bad slope '" + slope_text + "'");
+        }
       }
       try {
         network->emplace<Activation>(parse_activation(name), slope);
