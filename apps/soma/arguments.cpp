@@ -101,14 +101,14 @@ std::string ArgumentParser::help() const {
   if (!positionals_.empty()) {
     text += "\narguments:\n";
     for (const auto& [name, help] : positionals_) {
-      text += "  " + name + std::string(name.size() < 22 ? 22 - name.size() : 1, ' ') + help + "\n";
+      text += "  " + name + std::string(name.size() < 26 ? 26 - name.size() : 1, ' ') + help + "\n";
     }
   }
   text += "\noptions:\n";
   for (const Option& option : options_) {
     std::string left = option.name;
     if (!option.value_name.empty()) left += " " + option.value_name;
-    text += "  " + left + std::string(left.size() < 22 ? 22 - left.size() : 1, ' ') + option.help;
+    text += "  " + left + std::string(left.size() < 26 ? 26 - left.size() : 1, ' ') + option.help;
     if (option.repeatable) text += " (repeatable)";
     text += "\n";
   }
