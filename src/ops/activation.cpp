@@ -5,6 +5,7 @@
 
 #include "ops/elementwise.hpp"
 #include "soma/autograd/node.hpp"
+#include "soma/kernels/elementwise.hpp"
 
 namespace soma {
 
@@ -32,7 +33,8 @@ Tensor step(const Tensor& x) {
 }
 
 Tensor sigmoid(const Tensor& x) {
-  Tensor out = map_unary(x, stable_sigmoid);
+  Tensor out = Tensor::empty(x.shape());
+  kernels::sigmoid(x.data(), out.data(), x.numel());
   if (!should_record(x)) return out;
   // s'(x) = s(x) (1 - s(x)), from the output alone.
   return record(out, "sigmoid", {x}, [y = out.detach()](const Tensor& g, Node::Wanted) {
@@ -42,7 +44,8 @@ Tensor sigmoid(const Tensor& x) {
 }
 
 Tensor tanh(const Tensor& x) {
-  Tensor out = map_unary(x, [](float v) { return std::tanh(v); });
+  Tensor out = Tensor::empty(x.shape());
+  kernels::tanh(x.data(), out.data(), x.numel());
   if (!should_record(x)) return out;
   // tanh'(x) = 1 - tanh(x)^2.
   return record(out, "tanh", {x}, [y = out.detach()](const Tensor& g, Node::Wanted) {
