@@ -4,8 +4,10 @@
 // polynomial is used; both are computed and one is selected, so there is no branch.
 #include "soma/kernels/elementwise.hpp"
 
+#include <cmath>
 #include <cstdint>
 #include <cstring>
+#include <limits>
 
 // One binary, the best code for the machine it runs on: GCC emits a clone per target and
 // picks one when the program loads.
@@ -25,12 +27,11 @@ inline float exp_approximation(float x) {
   // valid and gives the limits (inf is produced by the final scaling for x > 88.72).
   constexpr float high = 88.7228391f;  // ln(FLT_MAX)
   constexpr float low = -87.3365478515625f;
-  const bool overflow = x > high;
-  const bool underflow = x < low;
-  const float clamped = x > high ? high : (x < low ? low : x);
+  // Ternaries, not fmin/fmax: those are library calls without -ffast-math.
+  const float clamped = x < low ? low : (x > high ? high : x);
   // n = round(x / ln 2), by truncation of x log2(e) + 0.5 sign(x) (a vector conversion).
   const float scaled = clamped * 1.44269504088896341f;
-  const auto n = static_cast<int32_t>(scaled + (scaled >= 0.0f ? 0.5f : -0.5f));
+  const auto n = static_cast<int32_t>(scaled + std::copysign(0.5f, scaled));
   const auto fn = static_cast<float>(n);
   // r = x - n ln 2, with ln 2 split in two so the subtraction is exact.
   float r = clamped - fn * 0.693359375f;
@@ -53,11 +54,13 @@ inline float exp_approximation(float x) {
   std::memcpy(&first, &first_bits, sizeof first);
   std::memcpy(&second, &second_bits, sizeof second);
   const float result = e_r * first * second;
-  return overflow ? __builtin_inff() : (underflow ? 0.0f : result);
+  // Past the clamps the true value overflows or is denormal: give inf or 0.
+  const float limited = x > high ? std::numeric_limits<float>::infinity() : result;
+  return x < low ? 0.0f : limited;
 }
 
 inline float tanh_approximation(float x) {
-  const float magnitude = x < 0.0f ? -x : x;
+  const float magnitude = std::fabs(x);
   // Large |x|: 1 - 2 / (e^(2|x|) + 1), which saturates to 1 cleanly.
   const float e = exp_approximation(2.0f * (magnitude > 20.0f ? 20.0f : magnitude));
   const float large = 1.0f - 2.0f / (e + 1.0f);
@@ -70,7 +73,7 @@ inline float tanh_approximation(float x) {
   p = p * z - 3.33332819422e-1f;
   const float small = magnitude + magnitude * z * p;
   const float value = magnitude < 0.625f ? small : large;
-  return x < 0.0f ? -value : value;
+  return std::copysign(value, x);
 }
 
 }  // namespace
@@ -90,7 +93,7 @@ void sigmoid(const float* in, float* out, int64_t count) {
   // 1 / (1 + e^-x) for x >= 0 and e^x / (1 + e^x) for x < 0: e^-|x| never overflows.
   for (int64_t i = 0; i < count; ++i) {
     const float x = in[i];
-    const float e = exp_approximation(x < 0.0f ? x : -x);
+    const float e = exp_approximation(-std::fabs(x));
     const float positive = 1.0f / (1.0f + e);
     out[i] = x >= 0.0f ? positive : e * positive;
   }
