@@ -15,5 +15,6 @@ int run_eval(int argc, const char* const* argv, int first);
 int run_predict(int argc, const char* const* argv, int first);
 int run_summary(int argc, const char* const* argv, int first);
 int run_graph(int argc, const char* const* argv, int first);
+int run_bench(int argc, const char* const* argv, int first);
 
 }  // namespace soma::cli

@@ -22,6 +22,7 @@ commands:
   graph     draw a network per neuron, per layer of arrays, or per scalar operator
   grad      differentiate a scalar expression: every node of its computational graph
             with its value and the gradient of the output with respect to it
+  bench     time the speed workloads W1-W4 (training and inference) and print a table
 
 'soma COMMAND --help' describes a command's options.
 )";
@@ -50,6 +51,7 @@ int main(int argc, char** argv) {
     if (command == "predict") return run_predict(argc, argv, 2);
     if (command == "summary") return run_summary(argc, argv, 2);
     if (command == "graph") return run_graph(argc, argv, 2);
+    if (command == "bench") return run_bench(argc, argv, 2);
     std::fprintf(stderr, "soma: unknown command '%s' (see 'soma --help')\n", command.c_str());
     return exit_usage;
   } catch (const UsageError& error) {

@@ -44,9 +44,10 @@ void accumulate_into_leaf(TensorImpl& leaf, const Tensor& contribution) {
     leaf.grad = contribution.clone().impl_ptr();
     return;
   }
-  float* grad = leaf.grad->storage->data();
-  const float* add = contribution.data();
-  for (int64_t i = 0; i < contribution.numel(); ++i) grad[i] += add[i];
+  float* __restrict grad = leaf.grad->storage->data();
+  const float* __restrict add = contribution.data();
+  const int64_t count = contribution.numel();  // once: numel() is a call, not a load
+  for (int64_t i = 0; i < count; ++i) grad[i] += add[i];
 }
 
 }  // namespace

@@ -37,7 +37,8 @@ void gemm(const GemmArgs& args) {
 }
 
 std::string blas_description() {
-  return std::string("OpenBLAS ") + openblas_get_config() + " (" + openblas_get_corename() + ", " +
+  // openblas_get_config() begins with "OpenBLAS" and its version.
+  return std::string(openblas_get_config()) + " (" + openblas_get_corename() + ", " +
          std::to_string(openblas_get_num_threads()) + " threads)";
 }
 

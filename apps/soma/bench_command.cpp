@@ -1,0 +1,278 @@
+// `soma bench`: runs the speed workloads W1-W4 (soma/bench/workloads.hpp) and prints a
+// table, or one JSON object with the machine, the BLAS and its thread count beside them.
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include <array>
+#include <cctype>
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <optional>
+#include <string>
+#include <thread>
+
+#include "arguments.hpp"
+#include "commands.hpp"
+#include "json_writer.hpp"
+#include "soma/bench/workloads.hpp"
+#include "soma/kernels/gemm.hpp"
+#include "soma/kernels/threads.hpp"
+
+namespace soma::cli {
+
+namespace {
+
+constexpr std::array<const char*, 4> workload_names = {"W1", "W2", "W3", "W4"};
+
+// The build type CMake configured (apps/soma/CMakeLists.txt passes it), else what the
+// compiler flags say.
+std::string build_type() {
+#ifdef SOMA_BUILD_TYPE
+  if (std::string(SOMA_BUILD_TYPE).size() > 0) return SOMA_BUILD_TYPE;
+#endif
+#if defined(__OPTIMIZE__) && defined(NDEBUG)
+  return "unknown (optimised, NDEBUG)";
+#elif defined(__OPTIMIZE__)
+  return "unknown (optimised, assertions on)";
+#else
+  return "unknown (not optimised)";
+#endif
+}
+
+std::string host_name() {
+  std::array<char, 256> name{};
+  if (gethostname(name.data(), name.size() - 1) != 0) return "unknown";
+  return name.data();
+}
+
+// "model name" from /proc/cpuinfo, e.g. "AMD EPYC 9R45 ..."; "unknown" elsewhere.
+std::string cpu_model() {
+  std::ifstream cpuinfo("/proc/cpuinfo");
+  std::string line;
+  while (std::getline(cpuinfo, line)) {
+    if (line.rfind("model name", 0) != 0) continue;
+    const size_t colon = line.find(':');
+    if (colon == std::string::npos) break;
+    size_t start = colon + 1;
+    while (start < line.size() && line[start] == ' ') ++start;
+    return line.substr(start);
+  }
+  return "unknown";
+}
+
+// The process's peak resident set size so far, in MiB (Linux reports KiB).
+double peak_rss_mib() {
+  rusage usage{};
+  if (getrusage(RUSAGE_SELF, &usage) != 0) return 0.0;
+  return static_cast<double>(usage.ru_maxrss) / 1024.0;
+}
+
+std::string environment_value(const char* name) {
+  const char* value = std::getenv(name);
+  return value == nullptr ? "unset" : value;
+}
+
+// "W1,w3" -> which of W1..W4 to run; throws UsageError for anything else.
+std::array<bool, 4> parse_workloads(const std::string& text) {
+  std::array<bool, 4> selected{};
+  for (std::string name : parse_list("--workload", text)) {
+    for (char& c : name) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    bool known = false;
+    for (size_t i = 0; i < workload_names.size(); ++i) {
+      if (name == workload_names[i]) selected[i] = known = true;
+    }
+    if (!known) {
+      throw UsageError("--workload: unknown workload '" + name + "' (valid: W1, W2, W3, W4)");
+    }
+  }
+  return selected;
+}
+
+struct Results {
+  std::optional<bench::W1Result> w1;
+  std::optional<bench::TrainingMeasurement> w2;
+  std::optional<bench::W3Result> w3;
+  std::optional<bench::W4Result> w4;
+};
+
+void write_runs(JsonWriter& json, const char* key, const std::vector<double>& runs) {
+  json.key(key).begin_array();
+  for (double run : runs) json.value(run);
+  json.end_array();
+}
+
+void write_training(JsonWriter& json, const bench::TrainingMeasurement& training) {
+  json.key("samples_per_second").value(training.samples_per_second);
+  json.key("median_seconds").value(training.median_seconds);
+  write_runs(json, "run_seconds", training.run_seconds);
+  json.key("samples_per_run").value(training.samples_per_run);
+  json.key("parameters").value(training.parameters);
+}
+
+std::string to_json(const Results& results, const bench::RunOptions& options) {
+  JsonWriter json;
+  json.begin_object();
+  if (results.w1) {
+    json.key("W1").begin_object();
+    write_training(json, results.w1->training);
+    json.key("train_accuracy").value(results.w1->train_accuracy).end_object();
+  }
+  if (results.w2) {
+    json.key("W2").begin_object();
+    write_training(json, *results.w2);
+    json.end_object();
+  }
+  if (results.w3) {
+    json.key("W3").begin_object();
+    write_training(json, results.w3->training);
+    json.key("gflops").value(results.w3->gflops);
+    json.key("bare_gemm_samples_per_second").value(results.w3->bare_gemm_samples_per_second);
+    json.key("bare_gemm_gflops").value(results.w3->bare_gemm_gflops);
+    json.key("fraction_of_bare_gemm")
+        .value(results.w3->training.samples_per_second / results.w3->bare_gemm_samples_per_second);
+    json.end_object();
+  }
+  if (results.w4) {
+    json.key("W4").begin_object();
+    json.key("batch1_us").value(results.w4->batch1_us);
+    json.key("batch128_us").value(results.w4->batch128_us);
+    write_runs(json, "batch1_runs_us", results.w4->batch1_runs_us);
+    write_runs(json, "batch128_runs_us", results.w4->batch128_runs_us);
+    json.key("batch1_calls").value(results.w4->batch1_calls);
+    json.key("batch128_calls").value(results.w4->batch128_calls);
+    json.end_object();
+  }
+  json.key("threads").value(static_cast<int64_t>(kernels::thread_count()));
+  json.key("blas").value(kernels::blas_description());
+  json.key("openblas_coretype").value(environment_value("OPENBLAS_CORETYPE"));
+  json.key("machine").value(host_name());
+  json.key("cpu").value(cpu_model());
+  json.key("cores").value(static_cast<int64_t>(std::thread::hardware_concurrency()));
+  json.key("build_type").value(build_type());
+  json.key("quick").value(options.scale == bench::Scale::quick);
+  json.key("repetitions").value(static_cast<int64_t>(options.repetitions));
+  json.key("peak_rss_mib").value(peak_rss_mib());
+  json.end_object();
+  return json.str();
+}
+
+std::string format_runs(const std::vector<double>& runs) {
+  std::string text;
+  for (double run : runs) {
+    std::array<char, 32> number{};
+    std::snprintf(number.data(), number.size(), "%s%.4g", text.empty() ? "" : " ", run);
+    text += number.data();
+  }
+  return text;
+}
+
+void print_row(const char* workload, const char* measurement, double value, int decimals,
+               const std::string& runs = "") {
+  std::array<char, 32> number{};
+  std::snprintf(number.data(), number.size(), "%.*f", decimals, value);
+  std::printf("%-4s  %-28s %14s  %s\n", workload, measurement, number.data(), runs.c_str());
+}
+
+void print_table(const Results& results, const bench::RunOptions& options) {
+  std::printf("soma bench%s: %s build, %s\n",
+              options.scale == bench::Scale::quick ? " --quick" : "", build_type().c_str(),
+              kernels::blas_description().c_str());
+  std::printf("machine %s (%s, %u cores), OPENBLAS_CORETYPE %s; median of %d runs\n\n",
+              host_name().c_str(), cpu_model().c_str(), std::thread::hardware_concurrency(),
+              environment_value("OPENBLAS_CORETYPE").c_str(), options.repetitions);
+  std::printf("%-4s  %-28s %14s  %s\n", "", "measurement", "median", "runs");
+  if (results.w1) {
+    const bench::TrainingMeasurement& training = results.w1->training;
+    print_row("W1", "samples/s", training.samples_per_second, 0,
+              format_runs(training.run_seconds) + " s");
+    print_row("W1", "training accuracy", results.w1->train_accuracy, 4);
+  }
+  if (results.w2) {
+    print_row("W2", "samples/s", results.w2->samples_per_second, 0,
+              format_runs(results.w2->run_seconds) + " s");
+  }
+  if (results.w3) {
+    print_row("W3", "samples/s", results.w3->training.samples_per_second, 1,
+              format_runs(results.w3->training.run_seconds) + " s");
+    print_row("W3", "GFLOP/s", results.w3->gflops, 1);
+    print_row("W3", "bare GEMM samples/s", results.w3->bare_gemm_samples_per_second, 1);
+    print_row("W3", "bare GEMM GFLOP/s", results.w3->bare_gemm_gflops, 1);
+    print_row("W3", "share of bare GEMM",
+              results.w3->training.samples_per_second / results.w3->bare_gemm_samples_per_second,
+              3);
+  }
+  if (results.w4) {
+    print_row("W4", "batch 1: us per call", results.w4->batch1_us, 2,
+              format_runs(results.w4->batch1_runs_us));
+    print_row("W4", "batch 128: us per call", results.w4->batch128_us, 1,
+              format_runs(results.w4->batch128_runs_us));
+  }
+  std::printf("\n%d BLAS threads; peak resident memory %.1f MiB\n", kernels::thread_count(),
+              peak_rss_mib());
+}
+
+}  // namespace
+
+int run_bench(int argc, const char* const* argv, int first) {
+  ArgumentParser parser(
+      "soma bench", "soma bench [--workload W1,W2,W3,W4] [--threads N] [--json] [options]",
+      "Times soma on the speed workloads (after one warm-up, the median of --reps runs):\n"
+      "  W1 tiny          circles, 10,000 samples, 2-16-16-1 tanh, SGD, batch 32, 20 epochs\n"
+      "  W2 mnist-shaped  60,000 x 784 random, 784-256-128-10 ReLU, batch 128, one epoch\n"
+      "  W3 wide          16,384 x 1024 random, 1024-4096-4096-1024 ReLU, batch 256, one epoch\n"
+      "  W4 latency       the W2 network's forward pass without a graph, batch 1 and 128\n"
+      "Training times include shuffling and batch gathering, not data generation.");
+  parser.add_option("--workload", "LIST", "which workloads, e.g. W1,W3 (default: all)");
+  parser.add_option("--threads", "N", "BLAS threads (default: OpenBLAS's own choice)");
+  parser.add_option("--reps", "N", "timed runs per workload; the median is reported (default 3)");
+  parser.add_flag("--quick", "tiny sizes, to check the harness (the numbers mean nothing)");
+  parser.add_flag("--json", "print one JSON object instead of a table");
+
+  ParsedArguments arguments = parser.parse(argc, argv, first);
+  if (arguments.has("--help")) {
+    std::fputs(parser.help().c_str(), stdout);
+    return exit_ok;
+  }
+  const std::array<bool, 4> selected = arguments.has("--workload")
+                                           ? parse_workloads(*arguments.value("--workload"))
+                                           : std::array<bool, 4>{true, true, true, true};
+  if (auto text = arguments.value("--threads")) {
+    kernels::set_thread_count(static_cast<int>(parse_integer("--threads", *text, 1, 1024)));
+  }
+  bench::RunOptions options;
+  options.scale = arguments.has("--quick") ? bench::Scale::quick : bench::Scale::full;
+  if (auto text = arguments.value("--reps")) {
+    options.repetitions = static_cast<int>(parse_integer("--reps", *text, 1, 1000));
+  }
+  const bool json_output = arguments.has("--json");
+
+  Results results;
+  auto announce = [json_output](const char* name) {
+    if (!json_output) std::fprintf(stderr, "running %s...\n", name);
+  };
+  if (selected[0]) {
+    announce("W1");
+    results.w1 = bench::run_w1_tiny(options);
+  }
+  if (selected[1]) {
+    announce("W2");
+    results.w2 = bench::run_w2_mnist_shaped(options);
+  }
+  if (selected[2]) {
+    announce("W3");
+    results.w3 = bench::run_w3_wide(options);
+  }
+  if (selected[3]) {
+    announce("W4");
+    results.w4 = bench::run_w4_latency(options);
+  }
+  if (json_output) {
+    std::printf("%s\n", to_json(results, options).c_str());
+  } else {
+    print_table(results, options);
+  }
+  return exit_ok;
+}
+
+}  // namespace soma::cli

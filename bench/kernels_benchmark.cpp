@@ -1,0 +1,268 @@
+// Micro-benchmarks (Google Benchmark) of the kernels that decide the workloads' speed:
+// gemm at every shape of the W1/W2/W3 training steps and of W4's forward pass, element-wise
+// activations, the bias-row add, a Dense layer forward + backward, W4's whole forward call
+// and one whole W1 training step.
+// Run: build/release/bench/soma_kernels_benchmark [--benchmark_filter=REGEX]
+#include <benchmark/benchmark.h>
+
+#include <cstdint>
+#include <numeric>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "soma/autograd/grad_mode.hpp"
+#include "soma/bench/workloads.hpp"
+#include "soma/kernels/gemm.hpp"
+#include "soma/nn/dense.hpp"
+#include "soma/ops/activation.hpp"
+#include "soma/ops/arithmetic.hpp"
+#include "soma/optim/sgd.hpp"
+#include "soma/tensor/generator.hpp"
+#include "soma/train/loss_kind.hpp"
+
+namespace {
+
+using namespace soma;
+
+// Registers a benchmark timed by the wall clock: OpenBLAS runs products on several
+// threads, and the CPU time of the calling thread alone would overstate their speed.
+template <class Function, class... Arguments>
+void register_benchmark(const std::string& name, Function function, Arguments... arguments) {
+  benchmark::RegisterBenchmark(name.c_str(), function, arguments...)->UseRealTime();
+}
+
+// Reports floating-point operations per second next to the time per iteration.
+void count_flops(benchmark::State& state, double flops_per_iteration) {
+  state.counters["FLOP/s"] =
+      benchmark::Counter(flops_per_iteration, benchmark::Counter::kIsIterationInvariantRate);
+}
+
+// --- gemm at the shapes of one training step --------------------------------------------
+
+struct GemmShape {
+  bool transpose_a = false;
+  bool transpose_b = false;
+  int64_t m = 0;
+  int64_t n = 0;
+  int64_t k = 0;
+};
+
+void gemm_at_shape(benchmark::State& state, GemmShape shape) {
+  Generator generator(0);
+  // op(A) is (m x k) and op(B) is (k x n); as stored, A^T is (k x m) and B^T is (n x k).
+  const int64_t a_columns = shape.transpose_a ? shape.m : shape.k;
+  const int64_t b_columns = shape.transpose_b ? shape.k : shape.n;
+  const Tensor a = uniform(Shape{shape.m * shape.k}, -1.0f, 1.0f, generator);
+  const Tensor b = uniform(Shape{shape.k * shape.n}, -1.0f, 1.0f, generator);
+  Tensor c = Tensor::empty(Shape{shape.m * shape.n});
+  const kernels::GemmArgs args{.transpose_a = shape.transpose_a,
+                               .transpose_b = shape.transpose_b,
+                               .m = shape.m,
+                               .n = shape.n,
+                               .k = shape.k,
+                               .a = a.data(),
+                               .lda = a_columns,
+                               .b = b.data(),
+                               .ldb = b_columns,
+                               .c = c.data(),
+                               .ldc = shape.n};
+  for (auto _ : state) {
+    kernels::gemm(args);
+    benchmark::DoNotOptimize(c.data());
+    benchmark::ClobberMemory();
+  }
+  count_flops(state, 2.0 * static_cast<double>(shape.m * shape.n * shape.k));
+}
+
+// For each Dense layer of the workload: the forward product, the weight gradient and (but
+// for the first layer, whose input needs no gradient) the input gradient.
+void register_gemm_benchmarks(const bench::TrainingWorkload& workload) {
+  const std::vector<int64_t>& sizes = workload.layer_sizes;
+  const int64_t batch = workload.batch_size;
+  for (size_t i = 0; i + 1 < sizes.size(); ++i) {
+    const int64_t in = sizes[i];
+    const int64_t out = sizes[i + 1];
+    const std::string layer =
+        std::string("gemm/") + workload.name + "/layer" + std::to_string(i + 1) + "/";
+    const auto shape_name = [](const GemmShape& s) {
+      return std::string(s.transpose_a ? "T" : "N") + (s.transpose_b ? "T" : "N") + "/" +
+             std::to_string(s.m) + "x" + std::to_string(s.n) + "x" + std::to_string(s.k);
+    };
+    const GemmShape forward{.m = batch, .n = out, .k = in};
+    const GemmShape weight_gradient{.transpose_a = true, .m = in, .n = out, .k = batch};
+    const GemmShape input_gradient{.transpose_b = true, .m = batch, .n = in, .k = out};
+    register_benchmark(layer + "forward/" + shape_name(forward), gemm_at_shape, forward);
+    register_benchmark(layer + "weight_grad/" + shape_name(weight_gradient), gemm_at_shape,
+                       weight_gradient);
+    if (i > 0) {
+      register_benchmark(layer + "input_grad/" + shape_name(input_gradient), gemm_at_shape,
+                         input_gradient);
+    }
+  }
+}
+
+// W4: the W2 network's forward products alone, at batch 1 and 128.
+void register_inference_gemm_benchmarks() {
+  const std::vector<int64_t> sizes =
+      bench::w2_mnist_shaped_workload(bench::Scale::full).layer_sizes;
+  for (const int64_t batch : {int64_t{1}, int64_t{128}}) {
+    for (size_t i = 0; i + 1 < sizes.size(); ++i) {
+      const GemmShape forward{.m = batch, .n = sizes[i + 1], .k = sizes[i]};
+      register_benchmark("gemm/W4/layer" + std::to_string(i + 1) + "/forward/NN/" +
+                             std::to_string(batch) + "x" + std::to_string(sizes[i + 1]) + "x" +
+                             std::to_string(sizes[i]),
+                         gemm_at_shape, forward);
+    }
+  }
+}
+
+// --- element-wise ops --------------------------------------------------------------------
+
+using UnaryOp = Tensor (*)(const Tensor&);
+
+// The op alone (no graph), then with the input requiring gradients so that a node is
+// recorded: the difference is the graph's cost per op.
+void activation(benchmark::State& state, UnaryOp op, int64_t rows, int64_t columns, bool recorded) {
+  Generator generator(0);
+  Tensor x = uniform(Shape{rows, columns}, -2.0f, 2.0f, generator);
+  if (recorded) x.set_requires_grad();
+  for (auto _ : state) {
+    Tensor y = op(x);
+    benchmark::DoNotOptimize(y.data());
+  }
+  state.SetItemsProcessed(state.iterations() * rows * columns);
+}
+
+// x (rows x columns) + b (columns): the bias row of a Dense layer, broadcast.
+void add_bias_row(benchmark::State& state, int64_t rows, int64_t columns, bool recorded) {
+  Generator generator(0);
+  Tensor x = uniform(Shape{rows, columns}, -1.0f, 1.0f, generator);
+  Tensor b = uniform(Shape{columns}, -1.0f, 1.0f, generator);
+  if (recorded) b.set_requires_grad();
+  for (auto _ : state) {
+    Tensor y = add(x, b);
+    benchmark::DoNotOptimize(y.data());
+  }
+  state.SetItemsProcessed(state.iterations() * rows * columns);
+}
+
+void register_elementwise_benchmarks() {
+  const std::vector<std::pair<const char*, UnaryOp>> ops = {
+      {"sigmoid", &soma::sigmoid}, {"tanh", &soma::tanh}, {"relu", &soma::relu}};
+  const std::vector<std::pair<int64_t, int64_t>> shapes = {{32, 16}, {128, 256}};
+  for (const bool recorded : {false, true}) {
+    const std::string mode = recorded ? "/recorded" : "/no_grad";
+    for (const auto& [rows, columns] : shapes) {
+      const std::string size = std::to_string(rows) + "x" + std::to_string(columns);
+      for (const auto& [name, op] : ops) {
+        register_benchmark(std::string("elementwise/") + name + "/" + size + mode, activation, op,
+                           rows, columns, recorded);
+      }
+      register_benchmark("add_bias_row/" + size + mode, add_bias_row, rows, columns, recorded);
+    }
+  }
+}
+
+// --- a Dense layer, forward and backward ---------------------------------------------------
+
+// y = x W + b, then backward from y with a seed of ones: matmul, bias add and their
+// gradients, plus the graph's bookkeeping. The input needs no gradient, as for a first layer.
+void dense_forward_backward(benchmark::State& state, int64_t batch, int64_t inputs,
+                            int64_t outputs) {
+  Generator generator(0);
+  nn::Dense layer(inputs, outputs, generator);
+  const Tensor x = uniform(Shape{batch, inputs}, -1.0f, 1.0f, generator);
+  const Tensor seed = ones(Shape{batch, outputs});
+  for (auto _ : state) {
+    layer.zero_grad();
+    Tensor y = layer.forward(x);
+    y.backward(seed);
+    benchmark::DoNotOptimize(layer.weight().grad().data());
+  }
+  count_flops(state, 4.0 * static_cast<double>(batch * inputs * outputs));
+}
+
+void register_dense_benchmarks() {
+  struct DenseSize {
+    const char* workload;
+    int64_t batch, inputs, outputs;
+  };
+  for (const DenseSize& size : {DenseSize{"W1", 32, 2, 16}, DenseSize{"W1", 32, 16, 16},
+                                DenseSize{"W2", 128, 784, 256}, DenseSize{"W2", 128, 256, 128}}) {
+    const std::string name = std::string("dense_forward_backward/") + size.workload + "/" +
+                             std::to_string(size.batch) + "x" + std::to_string(size.inputs) + "->" +
+                             std::to_string(size.outputs);
+    register_benchmark(name, dense_forward_backward, size.batch, size.inputs, size.outputs);
+  }
+}
+
+// --- W4: one forward call of the W2 network without a graph ---------------------------------
+
+void w4_forward(benchmark::State& state, int64_t batch) {
+  const bench::TrainingWorkload workload = bench::w2_mnist_shaped_workload(bench::Scale::full);
+  const auto network = bench::make_workload_network(workload, 1);
+  network->eval();
+  Generator generator(0);
+  const Tensor x = uniform(Shape{batch, workload.layer_sizes.front()}, 0.0f, 1.0f, generator);
+  NoGradGuard no_grad;
+  for (auto _ : state) {
+    Tensor y = network->forward(x);
+    benchmark::DoNotOptimize(y.data());
+  }
+  state.SetItemsProcessed(state.iterations() * batch);
+}
+
+// --- one whole W1 training step ------------------------------------------------------------
+
+// What train::fit does per batch: gather the batch's rows, zero the gradients, forward,
+// fused sigmoid + binary cross-entropy loss, backward, SGD step. Batches walk a fixed
+// shuffled order so that the gathering reads scattered rows as in training.
+void w1_training_step(benchmark::State& state) {
+  const bench::TrainingWorkload workload = bench::w1_tiny_workload(bench::Scale::full);
+  const data::Dataset data = bench::make_workload_data(workload, 0);
+  const auto network = bench::make_workload_network(workload, 1);
+  Sgd optimizer(network->parameters(), {.learning_rate = workload.learning_rate});
+  const Tensor targets = train::prepare_targets(workload.loss, data, 1);
+  std::vector<int64_t> order(static_cast<size_t>(data.size()));
+  std::iota(order.begin(), order.end(), 0);
+  Generator generator(2);
+  for (size_t i = order.size(); i > 1; --i) std::swap(order[i - 1], order[generator.below(i)]);
+  const int64_t batch = workload.batch_size;
+  int64_t start = 0;
+  for (auto _ : state) {
+    if (start + batch > data.size()) start = 0;
+    const std::span<const int64_t> rows(order.data() + start, static_cast<size_t>(batch));
+    start += batch;
+    const Tensor x = data::gather_rows(data.features, rows);
+    const Tensor t = data::gather_rows(targets, rows);
+    optimizer.zero_grad();
+    const Tensor loss = train::compute_loss(workload.loss, network->forward(x), t);
+    benchmark::DoNotOptimize(loss.item());
+    loss.backward();
+    optimizer.step();
+  }
+  state.SetItemsProcessed(state.iterations() * batch);  // samples per second
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  for (const auto& workload : {bench::w1_tiny_workload(bench::Scale::full),
+                               bench::w2_mnist_shaped_workload(bench::Scale::full),
+                               bench::w3_wide_workload(bench::Scale::full)}) {
+    register_gemm_benchmarks(workload);
+  }
+  register_inference_gemm_benchmarks();
+  register_elementwise_benchmarks();
+  register_dense_benchmarks();
+  register_benchmark("w4_forward/batch1", w4_forward, int64_t{1});
+  register_benchmark("w4_forward/batch128", w4_forward, int64_t{128});
+  register_benchmark("w1_training_step", w1_training_step);
+
+  benchmark::Initialize(&argc, argv);
+  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
+  benchmark::RunSpecifiedBenchmarks();
+  benchmark::Shutdown();
+  return 0;
+}

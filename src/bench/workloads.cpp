@@ -1,0 +1,333 @@
+// The workloads W1-W4 of soma's speed benchmark, timed with a steady clock around
+// train::fit (training) or each forward call (latency). Data and networks are built
+// outside the timed regions.
+#include "soma/bench/workloads.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <limits>
+
+#include "soma/autograd/grad_mode.hpp"
+#include "soma/core/error.hpp"
+#include "soma/data/synthetic.hpp"
+#include "soma/kernels/gemm.hpp"
+#include "soma/nn/network_spec.hpp"
+#include "soma/optim/sgd.hpp"
+#include "soma/tensor/generator.hpp"
+#include "soma/train/fit.hpp"
+
+namespace soma::bench {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+constexpr uint64_t data_seed = 0;
+constexpr uint64_t network_seed = 1;
+
+double seconds_since(Clock::time_point start) {
+  return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+void check_options(const RunOptions& options) {
+  if (options.repetitions < 1) {
+    throw Error("bench: the number of repetitions must be at least 1, got " +
+                std::to_string(options.repetitions));
+  }
+}
+
+// Multiply-adds of a fully connected network, per sample, times 6: forward (2 flops per
+// weight), weight gradients (2) and input gradients (2), the GFLOP/s convention.
+double flops_per_sample(int64_t parameters) {
+  return 6.0 * static_cast<double>(parameters);
+}
+
+// The prefix of `dataset` with `samples` rows (the warm-up's data).
+data::Dataset first_samples(const data::Dataset& dataset, int64_t samples) {
+  std::vector<int64_t> rows(static_cast<size_t>(std::min(samples, dataset.size())));
+  for (size_t i = 0; i < rows.size(); ++i) rows[i] = static_cast<int64_t>(i);
+  return data::subset(dataset, rows);
+}
+
+train::FitOptions fit_options(const TrainingWorkload& workload, int epochs, uint64_t seed) {
+  train::FitOptions options;
+  options.loss = workload.loss;
+  options.epochs = epochs;
+  options.batch_size = workload.batch_size;
+  options.seed = seed;
+  options.shuffle = true;
+  return options;
+}
+
+// Trains `network` with `optimizer` and returns the seconds train::fit took.
+double timed_fit(nn::Sequential& network, Sgd& optimizer, const data::Dataset& data,
+                 const train::FitOptions& options) {
+  const Clock::time_point start = Clock::now();
+  train::fit(network, optimizer, data, options);
+  return seconds_since(start);
+}
+
+TrainingMeasurement summarize(const TrainingWorkload& workload, std::vector<double> run_seconds,
+                              int64_t parameters) {
+  TrainingMeasurement measurement;
+  measurement.samples_per_run = workload.samples * workload.epochs;
+  measurement.parameters = parameters;
+  measurement.median_seconds = median(run_seconds);
+  measurement.samples_per_second =
+      static_cast<double>(measurement.samples_per_run) / measurement.median_seconds;
+  measurement.run_seconds = std::move(run_seconds);
+  return measurement;
+}
+
+// W2 and W3: one network trained on, one epoch per run, after a short warm-up.
+TrainingMeasurement run_continued_training(const TrainingWorkload& workload,
+                                           const RunOptions& options) {
+  check_options(options);
+  const data::Dataset data = make_workload_data(workload, data_seed);
+  const std::shared_ptr<nn::Sequential> network = make_workload_network(workload, network_seed);
+  Sgd optimizer(network->parameters(), {.learning_rate = workload.learning_rate});
+  timed_fit(*network, optimizer, first_samples(data, workload.warm_up_samples),
+            fit_options(workload, 1, 0));
+  std::vector<double> run_seconds;
+  for (int run = 1; run <= options.repetitions; ++run) {
+    run_seconds.push_back(
+        timed_fit(*network, optimizer, data,
+                  fit_options(workload, workload.epochs, static_cast<uint64_t>(run))));
+  }
+  return summarize(workload, std::move(run_seconds), network->parameter_count());
+}
+
+// Seconds for `steps` training steps' worth of matrix products of a fully connected
+// network with `sizes`, batch `batch`, on preallocated random buffers.
+double time_bare_gemm_steps(const std::vector<int64_t>& sizes, int64_t batch, int steps) {
+  Generator generator(data_seed);
+  const size_t layers = sizes.size() - 1;
+  std::vector<Tensor> activations;  // (batch x sizes[i]), i = 0..layers
+  std::vector<Tensor> gradients;    // (batch x sizes[i]), i = 0..layers
+  std::vector<Tensor> weights;      // (sizes[i] x sizes[i + 1])
+  std::vector<Tensor> weight_gradients;
+  for (size_t i = 0; i <= layers; ++i) {
+    activations.push_back(uniform(Shape{batch, sizes[i]}, -1.0f, 1.0f, generator));
+    gradients.push_back(uniform(Shape{batch, sizes[i]}, -1.0f, 1.0f, generator));
+    if (i < layers) {
+      weights.push_back(uniform(Shape{sizes[i], sizes[i + 1]}, -0.1f, 0.1f, generator));
+      weight_gradients.push_back(Tensor::empty(Shape{sizes[i], sizes[i + 1]}));
+    }
+  }
+  const Clock::time_point start = Clock::now();
+  for (int step = 0; step < steps; ++step) {
+    for (size_t i = 0; i < layers; ++i) {  // forward: A[i+1] = A[i] W[i]
+      kernels::gemm({.m = batch,
+                     .n = sizes[i + 1],
+                     .k = sizes[i],
+                     .a = activations[i].data(),
+                     .lda = sizes[i],
+                     .b = weights[i].data(),
+                     .ldb = sizes[i + 1],
+                     .c = activations[i + 1].data(),
+                     .ldc = sizes[i + 1]});
+    }
+    for (size_t i = layers; i-- > 0;) {  // backward: dW[i] = A[i]^T G[i+1]; G[i] = G[i+1] W[i]^T
+      kernels::gemm({.transpose_a = true,
+                     .m = sizes[i],
+                     .n = sizes[i + 1],
+                     .k = batch,
+                     .a = activations[i].data(),
+                     .lda = sizes[i],
+                     .b = gradients[i + 1].data(),
+                     .ldb = sizes[i + 1],
+                     .c = weight_gradients[i].data(),
+                     .ldc = sizes[i + 1]});
+      if (i > 0) {
+        kernels::gemm({.transpose_b = true,
+                       .m = batch,
+                       .n = sizes[i],
+                       .k = sizes[i + 1],
+                       .a = gradients[i + 1].data(),
+                       .lda = sizes[i + 1],
+                       .b = weights[i].data(),
+                       .ldb = sizes[i + 1],
+                       .c = gradients[i].data(),
+                       .ldc = sizes[i]});
+      }
+    }
+  }
+  return seconds_since(start);
+}
+
+// Median microseconds of single forward calls of `network` on `input`, over `calls`
+// calls after `warm_up_calls` untimed ones.
+double median_forward_us(nn::Sequential& network, const Tensor& input, int64_t warm_up_calls,
+                         int64_t calls) {
+  for (int64_t i = 0; i < warm_up_calls; ++i) network.forward(input);
+  std::vector<double> call_us(static_cast<size_t>(calls));
+  for (double& us : call_us) {
+    const Clock::time_point start = Clock::now();
+    const Tensor output = network.forward(input);
+    us = seconds_since(start) * 1e6;
+  }  // the output is freed outside the timed region, as in the peers
+  return median(std::move(call_us));
+}
+
+}  // namespace
+
+TrainingWorkload w1_tiny_workload(Scale scale) {
+  const bool quick = scale == Scale::quick;
+  return {.name = "W1",
+          .data = WorkloadData::circles,
+          .layer_sizes = {2, 16, 16, 1},
+          .hidden_activation = nn::ActivationKind::tanh,
+          .loss = train::LossKind::binary_cross_entropy_with_logits,
+          .learning_rate = 0.1f,
+          .samples = quick ? 1'000 : 10'000,
+          .batch_size = 32,
+          .epochs = quick ? 1 : 20,
+          .warm_up_samples = quick ? 1'000 : 10'000};
+}
+
+TrainingWorkload w2_mnist_shaped_workload(Scale scale) {
+  const bool quick = scale == Scale::quick;
+  return {.name = "W2",
+          .data = WorkloadData::uniform_with_random_classes,
+          .layer_sizes = {784, 256, 128, 10},
+          .hidden_activation = nn::ActivationKind::relu,
+          .loss = train::LossKind::softmax_cross_entropy,
+          .learning_rate = 0.01f,
+          .samples = quick ? 1'024 : 60'000,
+          .batch_size = 128,
+          .epochs = 1,
+          .warm_up_samples = quick ? 256 : 128 * 20};
+}
+
+TrainingWorkload w3_wide_workload(Scale scale) {
+  const bool quick = scale == Scale::quick;
+  return {.name = "W3",
+          .data = WorkloadData::uniform_with_random_targets,
+          .layer_sizes = quick ? std::vector<int64_t>{256, 512, 512, 256}
+                               : std::vector<int64_t>{1024, 4096, 4096, 1024},
+          .hidden_activation = nn::ActivationKind::relu,
+          .loss = train::LossKind::squared_error,
+          .learning_rate = 0.001f,
+          .samples = quick ? 512 : 16'384,
+          .batch_size = 256,
+          .epochs = 1,
+          .warm_up_samples = 256 * (quick ? 1 : 3)};
+}
+
+data::Dataset make_workload_data(const TrainingWorkload& workload, uint64_t seed) {
+  Generator generator(seed);
+  const int64_t inputs = workload.layer_sizes.front();
+  const int64_t outputs = workload.layer_sizes.back();
+  if (workload.data == WorkloadData::circles) {
+    return data::circles(workload.samples, 0.1, generator);
+  }
+  data::Dataset dataset;
+  dataset.features = uniform(Shape{workload.samples, inputs}, 0.0f, 1.0f, generator);
+  if (workload.data == WorkloadData::uniform_with_random_classes) {
+    dataset.classes = outputs;
+    dataset.targets = Tensor::empty(Shape{workload.samples});
+    float* labels = dataset.targets.data();
+    for (int64_t i = 0; i < workload.samples; ++i) {
+      labels[i] = static_cast<float>(generator.below(static_cast<uint64_t>(outputs)));
+    }
+  } else {
+    dataset.targets = uniform(Shape{workload.samples, outputs}, 0.0f, 1.0f, generator);
+  }
+  for (int64_t i = 0; i < inputs; ++i) dataset.feature_names.push_back("x" + std::to_string(i + 1));
+  return dataset;
+}
+
+std::shared_ptr<nn::Sequential> make_workload_network(const TrainingWorkload& workload,
+                                                      uint64_t seed) {
+  Generator generator(seed);
+  return nn::build_network({.layer_sizes = workload.layer_sizes,
+                            .hidden_activation = workload.hidden_activation,
+                            .output_activation = nn::ActivationKind::identity},
+                           generator);
+}
+
+W1Result run_w1_tiny(const RunOptions& options) {
+  check_options(options);
+  const TrainingWorkload workload = w1_tiny_workload(options.scale);
+  const data::Dataset data = make_workload_data(workload, data_seed);
+  std::shared_ptr<nn::Sequential> network;
+  auto train_fresh_network = [&](int epochs) {
+    network = make_workload_network(workload, network_seed);
+    Sgd optimizer(network->parameters(), {.learning_rate = workload.learning_rate});
+    return timed_fit(*network, optimizer, data, fit_options(workload, epochs, 0));
+  };
+  train_fresh_network(1);  // warm-up
+  std::vector<double> run_seconds;
+  for (int run = 0; run < options.repetitions; ++run) {
+    run_seconds.push_back(train_fresh_network(workload.epochs));
+  }
+  W1Result result;
+  result.training = summarize(workload, std::move(run_seconds), network->parameter_count());
+  result.train_accuracy = train::evaluate(*network, data, workload.loss).accuracy;
+  return result;
+}
+
+TrainingMeasurement run_w2_mnist_shaped(const RunOptions& options) {
+  return run_continued_training(w2_mnist_shaped_workload(options.scale), options);
+}
+
+W3Result run_w3_wide(const RunOptions& options) {
+  const TrainingWorkload workload = w3_wide_workload(options.scale);
+  W3Result result;
+  result.training = run_continued_training(workload, options);
+  const double flops = flops_per_sample(result.training.parameters);
+  result.gflops = flops * result.training.samples_per_second / 1e9;
+
+  // Bare products: one warm-up step, then runs of a few steps each; the median run.
+  const int steps_per_run = options.scale == Scale::quick ? 2 : 8;
+  time_bare_gemm_steps(workload.layer_sizes, workload.batch_size, 1);
+  std::vector<double> run_seconds;
+  for (int run = 0; run < options.repetitions; ++run) {
+    run_seconds.push_back(
+        time_bare_gemm_steps(workload.layer_sizes, workload.batch_size, steps_per_run));
+  }
+  result.bare_gemm_samples_per_second =
+      static_cast<double>(workload.batch_size * steps_per_run) / median(std::move(run_seconds));
+  result.bare_gemm_gflops = flops * result.bare_gemm_samples_per_second / 1e9;
+  return result;
+}
+
+W4Result run_w4_latency(const RunOptions& options) {
+  check_options(options);
+  const bool quick = options.scale == Scale::quick;
+  const TrainingWorkload workload = w2_mnist_shaped_workload(Scale::full);
+  const std::shared_ptr<nn::Sequential> network = make_workload_network(workload, network_seed);
+  network->eval();
+  Generator generator(data_seed);
+  const int64_t inputs = workload.layer_sizes.front();
+  const Tensor single = uniform(Shape{1, inputs}, 0.0f, 1.0f, generator);
+  const Tensor batch = uniform(Shape{128, inputs}, 0.0f, 1.0f, generator);
+
+  W4Result result;
+  result.batch1_calls = quick ? 100 : 10'000;
+  result.batch128_calls = quick ? 100 : 2'000;
+  NoGradGuard no_grad;
+  for (int run = 0; run < options.repetitions; ++run) {
+    result.batch1_runs_us.push_back(
+        median_forward_us(*network, single, quick ? 10 : 1'000, result.batch1_calls));
+    result.batch128_runs_us.push_back(
+        median_forward_us(*network, batch, quick ? 10 : 100, result.batch128_calls));
+  }
+  result.batch1_us = median(result.batch1_runs_us);
+  result.batch128_us = median(result.batch128_runs_us);
+  return result;
+}
+
+double median(std::vector<double> values) {
+  if (values.empty()) return std::numeric_limits<double>::quiet_NaN();
+  const size_t middle = values.size() / 2;
+  std::nth_element(values.begin(), values.begin() + static_cast<std::ptrdiff_t>(middle),
+                   values.end());
+  const double upper = values[middle];
+  if (values.size() % 2 == 1) return upper;
+  const double lower =
+      *std::max_element(values.begin(), values.begin() + static_cast<std::ptrdiff_t>(middle));
+  return 0.5 * (lower + upper);
+}
+
+}  // namespace soma::bench

@@ -1,0 +1,67 @@
+// End-to-end test of `soma bench`: the --quick sizes run every workload in a moment, and
+// the JSON object carries every key the speed issue asks for; bad options exit with 2.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <cstdlib>
+#include <string>
+
+#include "run_command.hpp"
+
+namespace soma::testing {
+namespace {
+
+// The number after "key": in a JSON text, searched from `from` (NaN when absent or null).
+double json_number(const std::string& json, const std::string& key, size_t from = 0) {
+  const std::string pattern = "\"" + key + "\": ";
+  const size_t at = json.find(pattern, from);
+  if (at == std::string::npos) return NAN;
+  return std::strtod(json.c_str() + at + pattern.size(), nullptr);
+}
+
+// Where the object of `workload` begins in the JSON text.
+size_t object_of(const std::string& json, const std::string& workload) {
+  return json.find("\"" + workload + "\": {");
+}
+
+TEST(BenchCommand, QuickJsonHasEveryWorkloadAndTheMachine) {
+  const CommandResult r = run_soma("bench --quick --json --threads 1");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  for (const char* workload : {"W1", "W2", "W3", "W4"}) {
+    EXPECT_NE(object_of(r.out, workload), std::string::npos) << workload << " in " << r.out;
+  }
+  EXPECT_GT(json_number(r.out, "samples_per_second", object_of(r.out, "W1")), 0.0);
+  const double accuracy = json_number(r.out, "train_accuracy", object_of(r.out, "W1"));
+  EXPECT_GE(accuracy, 0.0);
+  EXPECT_LE(accuracy, 1.0);
+  EXPECT_GT(json_number(r.out, "samples_per_second", object_of(r.out, "W2")), 0.0);
+  EXPECT_GT(json_number(r.out, "samples_per_second", object_of(r.out, "W3")), 0.0);
+  EXPECT_GT(json_number(r.out, "gflops", object_of(r.out, "W3")), 0.0);
+  EXPECT_GT(json_number(r.out, "batch1_us", object_of(r.out, "W4")), 0.0);
+  EXPECT_GT(json_number(r.out, "batch128_us", object_of(r.out, "W4")), 0.0);
+  EXPECT_EQ(json_number(r.out, "threads"), 1.0);
+  for (const char* key : {"\"blas\": \"", "\"machine\": \"", "\"cpu\": \"", "\"build_type\": \""}) {
+    EXPECT_NE(r.out.find(key), std::string::npos) << key << " in " << r.out;
+  }
+}
+
+TEST(BenchCommand, RunsOnlyTheChosenWorkloads) {
+  const CommandResult r = run_soma("bench --quick --json --workload w1,W4 --reps 1");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(object_of(r.out, "W1"), std::string::npos) << r.out;
+  EXPECT_NE(object_of(r.out, "W4"), std::string::npos) << r.out;
+  EXPECT_EQ(object_of(r.out, "W2"), std::string::npos) << r.out;
+  EXPECT_EQ(object_of(r.out, "W3"), std::string::npos) << r.out;
+}
+
+TEST(BenchCommand, BadOptionsAreUsageErrors) {
+  const CommandResult unknown = run_soma("bench --quick --workload W5");
+  EXPECT_EQ(unknown.exit_code, 2);
+  EXPECT_NE(unknown.err.find("unknown workload 'W5'"), std::string::npos) << unknown.err;
+  const CommandResult threads = run_soma("bench --quick --threads 0");
+  EXPECT_EQ(threads.exit_code, 2);
+  EXPECT_NE(threads.err.find("--threads"), std::string::npos) << threads.err;
+}
+
+}  // namespace
+}  // namespace soma::testing
