@@ -15,8 +15,11 @@
 #include <vector>
 
 #include "soma/core/error.hpp"
+#include "support/error_message.hpp"
 
 namespace {
+
+using soma::testing::error_message;
 
 namespace fs = std::filesystem;
 
@@ -39,17 +42,6 @@ std::vector<std::string> entries(const fs::path& directory) {
     names.push_back(entry.path().filename().string());
   }
   return names;
-}
-
-// The message of the soma::Error that `f` throws, or "" when it throws none.
-template <class F>
-std::string error_message(F&& f) {
-  try {
-    f();
-  } catch (const soma::Error& error) {
-    return error.what();
-  }
-  return "";
 }
 
 // Each test works in its own fresh directory under the system's temporary directory.

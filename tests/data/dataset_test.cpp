@@ -8,22 +8,15 @@
 #include <vector>
 
 #include "soma/core/error.hpp"
+#include "support/error_message.hpp"
 
 namespace {
+
+using soma::testing::error_message;
 
 using soma::Shape;
 using soma::Tensor;
 using soma::data::Dataset;
-
-template <class F>
-std::string error_message(F&& f) {
-  try {
-    f();
-  } catch (const soma::Error& error) {
-    return error.what();
-  }
-  return "";
-}
 
 // (4x3): row i holds 10 i, 10 i + 1, 10 i + 2.
 Tensor numbered_rows() {

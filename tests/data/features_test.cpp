@@ -11,22 +11,15 @@
 
 #include "soma/core/error.hpp"
 #include "soma/data/synthetic.hpp"
+#include "support/error_message.hpp"
 
 namespace {
+
+using soma::testing::error_message;
 
 using soma::Shape;
 using soma::Tensor;
 using soma::data::Dataset;
-
-template <class F>
-std::string error_message(F&& f) {
-  try {
-    f();
-  } catch (const soma::Error& error) {
-    return error.what();
-  }
-  return "";
-}
 
 // Three points: (3, 4), (-1, 0), (0.5, -2).
 Tensor points() {

@@ -11,8 +11,11 @@
 #include <vector>
 
 #include "soma/core/error.hpp"
+#include "support/error_message.hpp"
 
 namespace {
+
+using soma::testing::error_message;
 
 using soma::Generator;
 using soma::Shape;
@@ -20,16 +23,6 @@ using soma::data::Dataset;
 using soma::data::Function1d;
 
 constexpr double pi = std::numbers::pi;
-
-template <class F>
-std::string error_message(F&& f) {
-  try {
-    f();
-  } catch (const soma::Error& error) {
-    return error.what();
-  }
-  return "";
-}
 
 using Planar = std::function<Dataset(int64_t samples, double noise, Generator& generator)>;
 

@@ -23,8 +23,11 @@
 #include "soma/core/error.hpp"
 #include "soma/io/checksum.hpp"
 #include "soma/tensor/tensor.hpp"
+#include "support/error_message.hpp"
 
 namespace {
+
+using soma::testing::error_message;
 
 namespace fs = std::filesystem;
 using soma::Shape;
@@ -36,17 +39,6 @@ using ::testing::AllOf;
 using ::testing::AnyOf;
 using ::testing::HasSubstr;
 using ::testing::StartsWith;
-
-// The message of the soma::Error that `f` throws, or "" when it throws none.
-template <class F>
-std::string error_message(F&& f) {
-  try {
-    f();
-  } catch (const soma::Error& error) {
-    return error.what();
-  }
-  return "";
-}
 
 std::string decode_error(const std::string& bytes) {
   return error_message([&] { decode_model_file(bytes, "model.soma"); });

@@ -10,8 +10,11 @@
 #include "soma/core/error.hpp"
 #include "soma/ops/arithmetic.hpp"
 #include "soma/ops/reduction.hpp"
+#include "support/error_message.hpp"
 
 namespace {
+
+using soma::testing::error_message;
 
 using soma::Generator;
 using soma::Shape;
@@ -19,16 +22,6 @@ using soma::Tensor;
 using soma::nn::Dense;
 using soma::nn::DenseOptions;
 using soma::nn::Initializer;
-
-template <class F>
-std::string error_message(F&& f) {
-  try {
-    f();
-  } catch (const soma::Error& error) {
-    return error.what();
-  }
-  return "";
-}
 
 void set_values(const Tensor& target, const std::vector<float>& values) {
   ASSERT_EQ(target.numel(), static_cast<int64_t>(values.size()));

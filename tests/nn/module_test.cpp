@@ -14,8 +14,11 @@
 #include "soma/nn/sequential.hpp"
 #include "soma/ops/arithmetic.hpp"
 #include "soma/ops/reduction.hpp"
+#include "support/error_message.hpp"
 
 namespace {
+
+using soma::testing::error_message;
 
 using soma::Generator;
 using soma::Shape;
@@ -24,16 +27,6 @@ using soma::nn::ActivationKind;
 using soma::nn::Dense;
 using soma::nn::DenseOptions;
 using soma::nn::Sequential;
-
-template <class F>
-std::string error_message(F&& f) {
-  try {
-    f();
-  } catch (const soma::Error& error) {
-    return error.what();
-  }
-  return "";
-}
 
 // 2 -> 3 -> relu -> 1: parameters 0.weight (2x3), 0.bias (3), 2.weight (3x1), 2.bias (1).
 std::shared_ptr<Sequential> small_network(Generator& generator, int64_t hidden = 3) {

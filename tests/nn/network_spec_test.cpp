@@ -10,8 +10,11 @@
 
 #include "soma/core/error.hpp"
 #include "soma/nn/dense.hpp"
+#include "support/error_message.hpp"
 
 namespace {
+
+using soma::testing::error_message;
 
 using soma::Generator;
 using soma::Shape;
@@ -22,16 +25,6 @@ using soma::nn::Dense;
 using soma::nn::Initializer;
 using soma::nn::NetworkSpec;
 using soma::nn::Sequential;
-
-template <class F>
-std::string error_message(F&& f) {
-  try {
-    f();
-  } catch (const soma::Error& error) {
-    return error.what();
-  }
-  return "";
-}
 
 bool contains(const std::string& text, const std::string& part) {
   return text.find(part) != std::string::npos;

@@ -11,8 +11,11 @@
 #include "soma/core/error.hpp"
 #include "soma/nn/dense.hpp"
 #include "soma/nn/network_spec.hpp"
+#include "support/error_message.hpp"
 
 namespace {
+
+using soma::testing::error_message;
 
 using soma::Generator;
 using soma::nn::ActivationKind;
@@ -21,16 +24,6 @@ using soma::nn::DenseOptions;
 using soma::nn::NetworkSpec;
 using soma::nn::Sequential;
 using soma::nn::Summary;
-
-template <class F>
-std::string error_message(F&& f) {
-  try {
-    f();
-  } catch (const soma::Error& error) {
-    return error.what();
-  }
-  return "";
-}
 
 bool contains(const std::string& text, const std::string& part) {
   return text.find(part) != std::string::npos;

@@ -6,26 +6,14 @@
 #include <vector>
 
 #include "soma/soma.hpp"
+#include "support/error_message.hpp"
 
 namespace {
 
+using soma::testing::error_message;
+
 using soma::Shape;
 using soma::Tensor;
-
-// The message of the soma::Error that `f` throws, or a note that it threw none.
-template <class F>
-std::string error_message(F&& f) {
-  try {
-    f();
-  } catch (const soma::Error& error) {
-    return error.what();
-  }
-  return "(no soma::Error thrown)";
-}
-
-// Expects `statement` to throw a soma::Error whose message is exactly `expected`.
-#define EXPECT_SOMA_ERROR(statement, expected) \
-  EXPECT_EQ(error_message([&] { statement; }), expected)
 
 TEST(ErrorMessagesTest, MatmulOfIncompatibleShapes) {
   EXPECT_SOMA_ERROR(soma::matmul(soma::zeros(Shape{3, 4}), soma::zeros(Shape{5, 2})),

@@ -11,20 +11,13 @@
 #include "soma/ops/arithmetic.hpp"
 #include "soma/ops/reduction.hpp"
 #include "soma/optim/sgd.hpp"
+#include "support/error_message.hpp"
 
 namespace {
 
-using soma::Tensor;
+using soma::testing::error_message;
 
-template <class F>
-std::string error_message(F&& f) {
-  try {
-    f();
-  } catch (const soma::Error& error) {
-    return error.what();
-  }
-  return "";
-}
+using soma::Tensor;
 
 void expect_values(const Tensor& t, const std::vector<double>& expected, double tolerance = 1e-6) {
   ASSERT_TRUE(t.defined());

@@ -10,23 +10,16 @@
 
 #include "soma/core/error.hpp"
 #include "soma/optim/sgd.hpp"
+#include "support/error_message.hpp"
 
 namespace {
+
+using soma::testing::error_message;
 
 using soma::ConstantSchedule;
 using soma::CosineSchedule;
 using soma::ExponentialSchedule;
 using soma::StepSchedule;
-
-template <class F>
-std::string error_message(F&& f) {
-  try {
-    f();
-  } catch (const soma::Error& error) {
-    return error.what();
-  }
-  return "";
-}
 
 TEST(ScheduleTest, ConstantIsTheSameAtEveryEpoch) {
   const ConstantSchedule schedule(0.05f);

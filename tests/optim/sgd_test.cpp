@@ -13,22 +13,15 @@
 #include "soma/ops/arithmetic.hpp"
 #include "soma/ops/math.hpp"
 #include "soma/ops/reduction.hpp"
+#include "support/error_message.hpp"
 
 namespace {
+
+using soma::testing::error_message;
 
 using soma::Sgd;
 using soma::SgdOptions;
 using soma::Tensor;
-
-template <class F>
-std::string error_message(F&& f) {
-  try {
-    f();
-  } catch (const soma::Error& error) {
-    return error.what();
-  }
-  return "";
-}
 
 Tensor parameter(std::initializer_list<float> values) {
   Tensor t = soma::tensor(values);

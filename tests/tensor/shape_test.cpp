@@ -7,25 +7,13 @@
 #include <string>
 
 #include "soma/core/error.hpp"
+#include "support/error_message.hpp"
 
 namespace {
 
+using soma::testing::error_message;
+
 using soma::Shape;
-
-// The message of the soma::Error that `f` throws, or a note that it threw none.
-template <class F>
-std::string error_message(F&& f) {
-  try {
-    f();
-  } catch (const soma::Error& error) {
-    return error.what();
-  }
-  return "(no soma::Error thrown)";
-}
-
-// Expects `statement` to throw a soma::Error whose message is exactly `expected`.
-#define EXPECT_SOMA_ERROR(statement, expected) \
-  EXPECT_EQ(error_message([&] { statement; }), expected)
 
 TEST(ShapeTest, NumelIsTheProductOfTheExtents) {
   EXPECT_EQ(Shape({3, 4}).numel(), 12);

@@ -11,26 +11,14 @@
 #include "soma/ops/arithmetic.hpp"
 #include "soma/ops/reduction.hpp"
 #include "soma/tensor/generator.hpp"
+#include "support/error_message.hpp"
 
 namespace {
 
+using soma::testing::error_message;
+
 using soma::Shape;
 using soma::Tensor;
-
-// The message of the soma::Error that `f` throws, or a note that it threw none.
-template <class F>
-std::string error_message(F&& f) {
-  try {
-    f();
-  } catch (const soma::Error& error) {
-    return error.what();
-  }
-  return "(no soma::Error thrown)";
-}
-
-// Expects `statement` to throw a soma::Error whose message is exactly `expected`.
-#define EXPECT_SOMA_ERROR(statement, expected) \
-  EXPECT_EQ(error_message([&] { statement; }), expected)
 
 TEST(TensorTest, DefaultTensorIsUndefined) {
   const Tensor t;

@@ -19,8 +19,11 @@
 #include "soma/viz/decision_regions.hpp"
 #include "soma/viz/regression_fit.hpp"
 #include "soma/viz/training_curves.hpp"
+#include "support/error_message.hpp"
 
 namespace {
+
+using soma::testing::error_message;
 
 namespace fs = std::filesystem;
 using soma::Tensor;
@@ -93,16 +96,6 @@ Tensor left_orange_right_blue(const Tensor& points) {
     result.data()[i] = 1.0f / (1.0f + std::exp(-10.0f * points.data()[2 * i]));
   }
   return result;
-}
-
-template <class F>
-std::string error_message(F&& f) {
-  try {
-    f();
-  } catch (const soma::Error& error) {
-    return error.what();
-  }
-  return "";
 }
 
 soma::train::History example_history(int epochs, bool classification) {
