@@ -16,6 +16,7 @@
 
 #include "soma/core/error.hpp"
 #include "support/error_message.hpp"
+#include "support/temporary_directory.hpp"
 
 namespace {
 
@@ -23,54 +24,21 @@ using soma::testing::error_message;
 
 namespace fs = std::filesystem;
 
-std::string read_file(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream contents;
-  contents << in.rdbuf();
-  return contents.str();
-}
-
-void write_plain_file(const fs::path& path, const std::string& contents) {
-  std::ofstream out(path, std::ios::binary);
-  out << contents;
-}
-
-// Names in `directory`, to show that no temporary file was left behind.
-std::vector<std::string> entries(const fs::path& directory) {
-  std::vector<std::string> names;
-  for (const auto& entry : fs::directory_iterator(directory)) {
-    names.push_back(entry.path().filename().string());
-  }
-  return names;
-}
-
-// Each test works in its own fresh directory under the system's temporary directory.
-class AtomicFileTest : public ::testing::Test {
- protected:
-  void SetUp() override {
-    const auto* test = ::testing::UnitTest::GetInstance()->current_test_info();
-    directory_ = fs::temp_directory_path() /
-                 ("soma_atomic_file_test_" + std::to_string(::getpid()) + "_" + test->name());
-    fs::remove_all(directory_);
-    fs::create_directories(directory_);
-  }
-  void TearDown() override { fs::remove_all(directory_); }
-
-  fs::path directory_;
-};
+// Each test works in its own fresh directory (tests/support).
+using AtomicFileTest = soma::testing::TemporaryDirectoryTest;
 
 TEST_F(AtomicFileTest, WritesTheContents) {
   const fs::path path = directory_ / "out.txt";
   soma::write_file_atomically(path.string(), "first line\nsecond line\n");
-  EXPECT_EQ(read_file(path), "first line\nsecond line\n");
-  EXPECT_EQ(entries(directory_), std::vector<std::string>{"out.txt"});
+  EXPECT_EQ(soma::testing::read_whole_file(path), "first line\nsecond line\n");
+  EXPECT_EQ(soma::testing::entries(directory_), std::vector<std::string>{"out.txt"});
 }
 
 TEST_F(AtomicFileTest, WritesBinaryContentsWithZeroBytes) {
   const fs::path path = directory_ / "out.bin";
   const std::string contents("a\0b\0\xff", 5);
   soma::write_file_atomically(path.string(), contents);
-  EXPECT_EQ(read_file(path), contents);
+  EXPECT_EQ(soma::testing::read_whole_file(path), contents);
 }
 
 TEST_F(AtomicFileTest, WritesAnEmptyFile) {
@@ -82,10 +50,10 @@ TEST_F(AtomicFileTest, WritesAnEmptyFile) {
 
 TEST_F(AtomicFileTest, ReplacesAnOldFileCompletely) {
   const fs::path path = directory_ / "out.txt";
-  write_plain_file(path, "old contents, longer than the new ones");
+  soma::testing::write_plain_file(path, "old contents, longer than the new ones");
   soma::write_file_atomically(path.string(), "new");
-  EXPECT_EQ(read_file(path), "new");
-  EXPECT_EQ(entries(directory_), std::vector<std::string>{"out.txt"});
+  EXPECT_EQ(soma::testing::read_whole_file(path), "new");
+  EXPECT_EQ(soma::testing::entries(directory_), std::vector<std::string>{"out.txt"});
 }
 
 // Like any file the user creates: mode 0666 less the umask (0644 under the usual 022).
@@ -104,7 +72,7 @@ TEST_F(AtomicFileTest, MissingDirectoryThrowsNamingThePathAndLeavesNothing) {
       error_message([&] { soma::write_file_atomically(path.string(), "data"); });
   EXPECT_EQ(message.rfind("cannot write '" + path.string() + "': ", 0), 0u) << message;
   EXPECT_FALSE(fs::exists(directory_ / "missing"));
-  EXPECT_TRUE(entries(directory_).empty());
+  EXPECT_TRUE(soma::testing::entries(directory_).empty());
 }
 
 // The temporary file is written, then cannot be renamed onto a directory: it must be removed
@@ -112,20 +80,20 @@ TEST_F(AtomicFileTest, MissingDirectoryThrowsNamingThePathAndLeavesNothing) {
 TEST_F(AtomicFileTest, FailedRenameRemovesTheTemporaryFileAndKeepsTheTarget) {
   const fs::path path = directory_ / "target";
   fs::create_directory(path);
-  write_plain_file(path / "inside.txt", "kept");
+  soma::testing::write_plain_file(path / "inside.txt", "kept");
   const std::string message =
       error_message([&] { soma::write_file_atomically(path.string(), "data"); });
   EXPECT_NE(message.find("'" + path.string() + "'"), std::string::npos) << message;
   EXPECT_NE(message.find("renaming"), std::string::npos) << message;
-  EXPECT_EQ(entries(directory_), std::vector<std::string>{"target"});
-  EXPECT_EQ(read_file(path / "inside.txt"), "kept");
+  EXPECT_EQ(soma::testing::entries(directory_), std::vector<std::string>{"target"});
+  EXPECT_EQ(soma::testing::read_whole_file(path / "inside.txt"), "kept");
 }
 
 // A file size limit makes write() fail half-way (EFBIG, with SIGXFSZ ignored), which also
 // works when the tests run as root: the old file must keep its contents.
 TEST_F(AtomicFileTest, FailedWriteKeepsTheOldFileIntact) {
   const fs::path path = directory_ / "out.txt";
-  write_plain_file(path, "old contents");
+  soma::testing::write_plain_file(path, "old contents");
 
   rlimit saved_limit{};
   ASSERT_EQ(::getrlimit(RLIMIT_FSIZE, &saved_limit), 0);
@@ -139,8 +107,8 @@ TEST_F(AtomicFileTest, FailedWriteKeepsTheOldFileIntact) {
   std::signal(SIGXFSZ, saved_handler);
 
   EXPECT_EQ(message.rfind("cannot write '" + path.string() + "': writing: ", 0), 0u) << message;
-  EXPECT_EQ(read_file(path), "old contents");
-  EXPECT_EQ(entries(directory_), std::vector<std::string>{"out.txt"});
+  EXPECT_EQ(soma::testing::read_whole_file(path), "old contents");
+  EXPECT_EQ(soma::testing::entries(directory_), std::vector<std::string>{"out.txt"});
 }
 
 }  // namespace

@@ -24,6 +24,7 @@
 #include "soma/io/checksum.hpp"
 #include "soma/tensor/tensor.hpp"
 #include "support/error_message.hpp"
+#include "support/temporary_directory.hpp"
 
 namespace {
 
@@ -467,65 +468,33 @@ TEST(ModelFileTest, DuplicatesInAFileAreRejected) {
 
 // --- files ------------------------------------------------------------------------------
 
-std::string read_file(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream contents;
-  contents << in.rdbuf();
-  return contents.str();
-}
-
-void write_plain_file(const fs::path& path, const std::string& contents) {
-  std::ofstream out(path, std::ios::binary);
-  out << contents;
-}
-
-// Names in `directory`, to show that no temporary file was left behind.
-std::vector<std::string> entries(const fs::path& directory) {
-  std::vector<std::string> names;
-  for (const auto& entry : fs::directory_iterator(directory)) {
-    names.push_back(entry.path().filename().string());
-  }
-  return names;
-}
-
-// Each test works in its own fresh directory under the system's temporary directory.
-class ModelFileOnDiskTest : public ::testing::Test {
- protected:
-  void SetUp() override {
-    const auto* test = ::testing::UnitTest::GetInstance()->current_test_info();
-    directory_ = fs::temp_directory_path() /
-                 ("soma_model_file_test_" + std::to_string(::getpid()) + "_" + test->name());
-    fs::remove_all(directory_);
-    fs::create_directories(directory_);
-  }
-  void TearDown() override { fs::remove_all(directory_); }
-
-  fs::path directory_;
-};
+// Each test works in its own fresh directory (tests/support).
+using ModelFileOnDiskTest = soma::testing::TemporaryDirectoryTest;
 
 TEST_F(ModelFileOnDiskTest, SaveThenLoadRoundTrips) {
   const std::string path = (directory_ / "model.soma").string();
   soma::io::save_model_file(path, example_model());
-  EXPECT_EQ(read_file(path), encode_model_file(example_model()));
+  EXPECT_EQ(soma::testing::read_whole_file(path), encode_model_file(example_model()));
   expect_same_model(soma::io::load_model_file(path), example_model());
-  EXPECT_EQ(entries(directory_), std::vector<std::string>{"model.soma"});
+  EXPECT_EQ(soma::testing::entries(directory_), std::vector<std::string>{"model.soma"});
 }
 
 TEST_F(ModelFileOnDiskTest, SavingReplacesAnOldFileAndLeavesNoTemporaryFile) {
   const fs::path path = directory_ / "model.soma";
-  write_plain_file(path, "an older, unrelated and rather longer file than the new one will be");
+  soma::testing::write_plain_file(
+      path, "an older, unrelated and rather longer file than the new one will be");
   ModelFile small;
   small.metadata = {{"k", "v"}};
   soma::io::save_model_file(path.string(), small);
   expect_same_model(soma::io::load_model_file(path.string()), small);
-  EXPECT_EQ(entries(directory_), std::vector<std::string>{"model.soma"});
+  EXPECT_EQ(soma::testing::entries(directory_), std::vector<std::string>{"model.soma"});
 }
 
 TEST_F(ModelFileOnDiskTest, SavingIntoAMissingDirectoryThrowsAndCreatesNothing) {
   const fs::path path = directory_ / "missing" / "model.soma";
   EXPECT_THAT(error_message([&] { soma::io::save_model_file(path.string(), example_model()); }),
               StartsWith("cannot write '" + path.string() + "': "));
-  EXPECT_TRUE(entries(directory_).empty());
+  EXPECT_TRUE(soma::testing::entries(directory_).empty());
 }
 
 // A file size limit makes the write fail half-way, like a full disk (and works as root).
@@ -534,7 +503,7 @@ TEST_F(ModelFileOnDiskTest, FailedSaveKeepsTheOldFile) {
   ModelFile old_model;
   old_model.metadata = {{"version", "old"}};
   soma::io::save_model_file(path.string(), old_model);
-  const std::string old_bytes = read_file(path);
+  const std::string old_bytes = soma::testing::read_whole_file(path);
 
   rlimit saved_limit{};
   ASSERT_EQ(::getrlimit(RLIMIT_FSIZE, &saved_limit), 0);
@@ -548,20 +517,20 @@ TEST_F(ModelFileOnDiskTest, FailedSaveKeepsTheOldFile) {
   std::signal(SIGXFSZ, saved_handler);
 
   EXPECT_THAT(message, StartsWith("cannot write '" + path.string() + "': writing: "));
-  EXPECT_EQ(read_file(path), old_bytes);
-  EXPECT_EQ(entries(directory_), std::vector<std::string>{"model.soma"});
+  EXPECT_EQ(soma::testing::read_whole_file(path), old_bytes);
+  EXPECT_EQ(soma::testing::entries(directory_), std::vector<std::string>{"model.soma"});
 }
 
 TEST_F(ModelFileOnDiskTest, RejectedModelLeavesTheOldFileUntouched) {
   const fs::path path = directory_ / "model.soma";
   soma::io::save_model_file(path.string(), example_model());
-  const std::string old_bytes = read_file(path);
+  const std::string old_bytes = soma::testing::read_whole_file(path);
   ModelFile duplicated = example_model();
   duplicated.tensors.emplace_back("0.weight", soma::scalar(1.0f));
   EXPECT_EQ(error_message([&] { soma::io::save_model_file(path.string(), duplicated); }),
             path.string() + ": cannot save: duplicate tensor name '0.weight'");
-  EXPECT_EQ(read_file(path), old_bytes);
-  EXPECT_EQ(entries(directory_), std::vector<std::string>{"model.soma"});
+  EXPECT_EQ(soma::testing::read_whole_file(path), old_bytes);
+  EXPECT_EQ(soma::testing::entries(directory_), std::vector<std::string>{"model.soma"});
 }
 
 TEST_F(ModelFileOnDiskTest, MissingFileCannotBeOpened) {
@@ -585,7 +554,7 @@ TEST_F(ModelFileOnDiskTest, FifoIsRejectedWithoutWaiting) {
 
 TEST_F(ModelFileOnDiskTest, EmptyFileIsNotAModelFile) {
   const fs::path path = directory_ / "model.soma";
-  write_plain_file(path, "");
+  soma::testing::write_plain_file(path, "");
   EXPECT_EQ(error_message([&] { soma::io::load_model_file(path.string()); }),
             path.string() + ": empty file (not a soma model file)");
 }
@@ -593,9 +562,9 @@ TEST_F(ModelFileOnDiskTest, EmptyFileIsNotAModelFile) {
 TEST_F(ModelFileOnDiskTest, CorruptedFileIsReportedWithItsPath) {
   const fs::path path = directory_ / "model.soma";
   soma::io::save_model_file(path.string(), example_model());
-  std::string bytes = read_file(path);
+  std::string bytes = soma::testing::read_whole_file(path);
   bytes[bytes.size() / 2] = static_cast<char>(bytes[bytes.size() / 2] ^ 0x10);
-  write_plain_file(path, bytes);
+  soma::testing::write_plain_file(path, bytes);
   EXPECT_THAT(error_message([&] { soma::io::load_model_file(path.string()); }),
               StartsWith(path.string() + ": corrupted: checksum mismatch (stored 0x"));
 }
