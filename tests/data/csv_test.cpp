@@ -13,21 +13,14 @@
 #include <vector>
 
 #include "soma/core/error.hpp"
+#include "support/error_message.hpp"
 
 namespace soma::data {
 namespace {
 
 using ::testing::ElementsAre;
 
-template <class F>
-std::string error_message(F&& f) {
-  try {
-    f();
-  } catch (const Error& error) {
-    return error.what();
-  }
-  return "(no error)";
-}
+using soma::testing::error_message;
 
 CsvData parse(std::string_view text, const CsvOptions& options = {}) {
   return parse_csv(text, "data.csv", options);

@@ -14,21 +14,14 @@
 #include <vector>
 
 #include "soma/core/error.hpp"
+#include "support/error_message.hpp"
 
 namespace soma::data {
 namespace {
 
 using ::testing::ElementsAre;
 
-template <class F>
-std::string error_message(F&& f) {
-  try {
-    f();
-  } catch (const Error& error) {
-    return error.what();
-  }
-  return "(no error)";
-}
+using soma::testing::error_message;
 
 void append_big_endian(std::string& bytes, uint64_t value, int size) {
   for (int shift = 8 * (size - 1); shift >= 0; shift -= 8) {

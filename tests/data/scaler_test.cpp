@@ -11,19 +11,12 @@
 
 #include "soma/core/error.hpp"
 #include "soma/tensor/generator.hpp"
+#include "support/error_message.hpp"
 
 namespace soma::data {
 namespace {
 
-template <class F>
-std::string error_message(F&& f) {
-  try {
-    f();
-  } catch (const Error& error) {
-    return error.what();
-  }
-  return "(no error)";
-}
+using soma::testing::error_message;
 
 TEST(Scaler, StandardByHand) {
   // Column 0: mean 2, population std 1. Column 1: constant, so std 1 and it maps to 0.

@@ -10,19 +10,12 @@
 #include <vector>
 
 #include "soma/core/error.hpp"
+#include "support/error_message.hpp"
 
 namespace soma::data {
 namespace {
 
-template <class F>
-std::string error_message(F&& f) {
-  try {
-    f();
-  } catch (const Error& error) {
-    return error.what();
-  }
-  return "(no error)";
-}
+using soma::testing::error_message;
 
 // Feature i is i, so each part shows which rows it took. Classes come in the given counts,
 // interleaved (0, 1, 2, 0, 1, 2, ... while each lasts).

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "optim/optimizer_test_support.hpp"
 #include "soma/core/error.hpp"
 #include "soma/ops/arithmetic.hpp"
 #include "soma/ops/math.hpp"
@@ -18,32 +19,15 @@
 namespace {
 
 using soma::testing::error_message;
+using soma::testing::expect_values;
+using soma::testing::parameter;
+using soma::testing::set_gradient;
 
 using soma::Adam;
 using soma::AdamOptions;
 using soma::AdamW;
 using soma::AdamWOptions;
 using soma::Tensor;
-
-Tensor parameter(std::initializer_list<float> values) {
-  Tensor t = soma::tensor(values);
-  t.set_requires_grad();
-  return t;
-}
-
-// Leaves `gradient` in p.grad(): the derivative of sum(p * gradient) with respect to p.
-void set_gradient(Tensor p, const std::vector<float>& gradient) {
-  p.zero_grad();
-  soma::sum(p * soma::from_values(p.shape(), gradient)).backward();
-}
-
-void expect_values(const Tensor& t, const std::vector<double>& expected, double tolerance = 1e-6) {
-  ASSERT_TRUE(t.defined());
-  ASSERT_EQ(t.numel(), static_cast<int64_t>(expected.size()));
-  for (size_t i = 0; i < expected.size(); ++i) {
-    EXPECT_NEAR(t.data()[i], expected[i], tolerance) << "element " << i;
-  }
-}
 
 // Step 1: m = (1 - beta1) g and v = (1 - beta2) g^2, so after bias correction m_hat = g and
 // v_hat = g^2, and p moves by lr * g / (|g| + epsilon): lr * sign(g), whatever |g| is.

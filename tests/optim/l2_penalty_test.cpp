@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "optim/optimizer_test_support.hpp"
 #include "soma/core/error.hpp"
 #include "soma/ops/arithmetic.hpp"
 #include "soma/ops/reduction.hpp"
@@ -16,16 +17,9 @@
 namespace {
 
 using soma::testing::error_message;
+using soma::testing::expect_values;
 
 using soma::Tensor;
-
-void expect_values(const Tensor& t, const std::vector<double>& expected, double tolerance = 1e-6) {
-  ASSERT_TRUE(t.defined());
-  ASSERT_EQ(t.numel(), static_cast<int64_t>(expected.size()));
-  for (size_t i = 0; i < expected.size(); ++i) {
-    EXPECT_NEAR(t.data()[i], expected[i], tolerance) << "element " << i;
-  }
-}
 
 // Parameters [1, -2] and [[3], [0.5]], strength 0.1:
 // (0.1 / 2) * (1 + 4 + 9 + 0.25) = 0.05 * 14.25 = 0.7125; gradient 0.1 * p.

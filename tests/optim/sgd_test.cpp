@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "optim/optimizer_test_support.hpp"
 #include "soma/core/error.hpp"
 #include "soma/ops/arithmetic.hpp"
 #include "soma/ops/math.hpp"
@@ -18,31 +19,13 @@
 namespace {
 
 using soma::testing::error_message;
+using soma::testing::expect_values;
+using soma::testing::parameter;
+using soma::testing::set_gradient;
 
 using soma::Sgd;
 using soma::SgdOptions;
 using soma::Tensor;
-
-Tensor parameter(std::initializer_list<float> values) {
-  Tensor t = soma::tensor(values);
-  t.set_requires_grad();
-  return t;
-}
-
-// Leaves `gradient` in p.grad() by zeroing it and running backward on sum(p * gradient),
-// whose derivative with respect to p is exactly `gradient`.
-void set_gradient(Tensor p, const std::vector<float>& gradient) {
-  p.zero_grad();
-  soma::sum(p * soma::from_values(p.shape(), gradient)).backward();
-}
-
-void expect_values(const Tensor& t, const std::vector<double>& expected, double tolerance = 1e-6) {
-  ASSERT_TRUE(t.defined());
-  ASSERT_EQ(t.numel(), static_cast<int64_t>(expected.size()));
-  for (size_t i = 0; i < expected.size(); ++i) {
-    EXPECT_NEAR(t.data()[i], expected[i], tolerance) << "element " << i;
-  }
-}
 
 // lr = 0.1, p = [1, -2].
 // step 1, g = [0.5, 2]:  p = [1 - 0.05, -2 - 0.2]     = [0.95, -2.2]
