@@ -29,10 +29,12 @@ inline float exp_approximation(float x) {
   constexpr float low = -87.3365478515625f;
   // Ternaries, not fmin/fmax: those are library calls without -ffast-math.
   const float clamped = x < low ? low : (x > high ? high : x);
-  // n = round(x / ln 2), by truncation of x log2(e) + 0.5 sign(x) (a vector conversion).
-  const float scaled = clamped * 1.44269504088896341f;
-  const auto n = static_cast<int32_t>(scaled + std::copysign(0.5f, scaled));
-  const auto fn = static_cast<float>(n);
+  // n = round(x / ln 2): adding and subtracting 1.5 * 2^23 rounds to the nearest integer
+  // in the float adder itself (|x log2 e| < 2^22). roundf or a copysign(0.5) trick would be
+  // a rounding call that keeps GCC's AVX clones scalar.
+  constexpr float round_shift = 12582912.0f;
+  const float fn = (clamped * 1.44269504088896341f + round_shift) - round_shift;
+  const auto n = static_cast<int32_t>(fn);
   // r = x - n ln 2, with ln 2 split in two so the subtraction is exact.
   float r = clamped - fn * 0.693359375f;
   r = r + fn * 2.12194440e-4f;
