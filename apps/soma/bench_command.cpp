@@ -16,6 +16,7 @@
 #include "commands.hpp"
 #include "json_writer.hpp"
 #include "soma/bench/workloads.hpp"
+#include "soma/kernels/blas_core.hpp"
 #include "soma/kernels/gemm.hpp"
 #include "soma/kernels/threads.hpp"
 
@@ -146,6 +147,7 @@ std::string to_json(const Results& results, const bench::RunOptions& options) {
   json.key("threads").value(static_cast<int64_t>(kernels::thread_count()));
   json.key("blas").value(kernels::blas_description());
   json.key("openblas_coretype").value(environment_value("OPENBLAS_CORETYPE"));
+  json.key("blas_core_choice").value(kernels::blas_core_choice().reason);
   json.key("machine").value(host_name());
   json.key("cpu").value(cpu_model());
   json.key("cores").value(static_cast<int64_t>(std::thread::hardware_concurrency()));
@@ -178,9 +180,10 @@ void print_table(const Results& results, const bench::RunOptions& options) {
   std::printf("soma bench%s: %s build, %s\n",
               options.scale == bench::Scale::quick ? " --quick" : "", build_type().c_str(),
               kernels::blas_description().c_str());
-  std::printf("machine %s (%s, %u cores), OPENBLAS_CORETYPE %s; median of %d runs\n\n",
+  std::printf("machine %s (%s, %u cores), OPENBLAS_CORETYPE %s; median of %d runs\n",
               host_name().c_str(), cpu_model().c_str(), std::thread::hardware_concurrency(),
               environment_value("OPENBLAS_CORETYPE").c_str(), options.repetitions);
+  std::printf("BLAS kernels: %s\n\n", kernels::blas_core_choice().reason.c_str());
   std::printf("%-4s  %-28s %14s  %s\n", "", "measurement", "median", "runs");
   if (results.w1) {
     const bench::TrainingMeasurement& training = results.w1->training;

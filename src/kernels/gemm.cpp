@@ -6,6 +6,7 @@
 #include <climits>
 
 #include "soma/core/error.hpp"
+#include "soma/kernels/blas_core.hpp"
 
 namespace soma::kernels {
 
@@ -16,10 +17,16 @@ blasint to_blas_int(int64_t value) {
   return static_cast<blasint>(value);
 }
 
+// Chooses OpenBLAS's kernels during static initialisation of every program that links
+// gemm: OpenBLAS's own constructor has run by then (it is a shared library the program
+// depends on), and no thread of the program has started yet.
+[[maybe_unused]] const BlasCoreChoice& blas_core_at_start = blas_core_choice();
+
 }  // namespace
 
 void gemm(const GemmArgs& args) {
   if (args.m == 0 || args.n == 0) return;
+  blas_core_choice();  // already made, unless a static initialiser multiplies before ours
   if (args.k == 0) {
     // BLAS would leave C untouched; the product of empty matrices is zero.
     for (int64_t i = 0; i < args.m; ++i) {

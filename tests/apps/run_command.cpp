@@ -19,11 +19,12 @@ std::string make_temporary_directory() {
   return pattern;
 }
 
-CommandResult run_soma(const std::string& arguments) {
+CommandResult run_soma(const std::string& arguments, const std::string& environment) {
   const std::string directory = make_temporary_directory();
   const std::string err_path = directory + "/stderr";
-  const std::string command =
-      std::string("'") + SOMA_CLI_PATH + "' " + arguments + " 2>'" + err_path + "' </dev/null";
+  const std::string command = (environment.empty() ? std::string() : "env " + environment + " ") +
+                              "'" + SOMA_CLI_PATH + "' " + arguments + " 2>'" + err_path +
+                              "' </dev/null";
   CommandResult result;
   FILE* pipe = ::popen(command.c_str(), "r");
   if (pipe == nullptr) throw std::runtime_error("popen failed");

@@ -13,8 +13,9 @@ struct CommandResult {
 };
 
 // `arguments` is appended to the path of the soma executable as shell text, so quote
-// expressions as a user would.
-CommandResult run_soma(const std::string& arguments);
+// expressions as a user would. `environment` (e.g. "OPENBLAS_CORETYPE=Haswell") is set for
+// that one run.
+CommandResult run_soma(const std::string& arguments, const std::string& environment = "");
 
 // A fresh empty directory for files a test writes; removed by the caller.
 std::string make_temporary_directory();

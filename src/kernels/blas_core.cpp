@@ -1,0 +1,104 @@
+// Moves OpenBLAS to the best kernels the CPU supports, through the two functions a
+// DYNAMIC_ARCH OpenBLAS (Debian's) exports for choosing its core: quit, then init again
+// with OPENBLAS_CORETYPE set for that moment. Without them (a single-target OpenBLAS) the
+// library's own choice stands.
+#include "soma/kernels/blas_core.hpp"
+
+#include <cblas.h>
+
+#include <algorithm>
+#include <array>
+#include <cctype>
+#include <cstdlib>
+#include <optional>
+#include <string_view>
+
+// Weak: present only in DYNAMIC_ARCH builds of OpenBLAS; null otherwise.
+extern "C" {
+void gotoblas_dynamic_init(void) __attribute__((weak));
+void gotoblas_dynamic_quit(void) __attribute__((weak));
+}
+
+namespace soma::kernels {
+
+namespace {
+
+std::string lower(std::string_view text) {
+  std::string result(text);
+  std::transform(result.begin(), result.end(), result.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return result;
+}
+
+// The best of OpenBLAS's x86-64 float kernels the CPU can run, by instruction set rather
+// than by model number, so that CPUs newer than the OpenBLAS build are still recognised.
+std::string best_core_for_this_cpu() {
+#if defined(__x86_64__) && defined(__GNUC__)
+  __builtin_cpu_init();
+  if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512dq") &&
+      __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512vl") &&
+      __builtin_cpu_supports("avx512cd")) {
+    return "SkylakeX";
+  }
+  if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) return "Haswell";
+#endif
+  return "";
+}
+
+// Cores at least as good as `best` for float products; anything else is replaced.
+bool already_good(const std::string& core, const std::string& best) {
+  const std::string name = lower(core);
+  constexpr std::array<std::string_view, 3> avx512 = {"skylakex", "cooperlake", "sapphirerapids"};
+  const bool is_avx512 = std::find(avx512.begin(), avx512.end(), name) != avx512.end();
+  if (best == "SkylakeX") return is_avx512;
+  if (best == "Haswell") return is_avx512 || name == "haswell" || name.starts_with("zen");
+  return true;
+}
+
+std::optional<std::string> environment_value(const char* name) {
+  const char* value = std::getenv(name);
+  if (value == nullptr) return std::nullopt;
+  return std::string(value);
+}
+
+BlasCoreChoice choose() {
+  BlasCoreChoice choice;
+  choice.loaded = openblas_get_corename();
+  choice.best = best_core_for_this_cpu();
+  choice.now = choice.loaded;
+  if (environment_value("SOMA_BLAS_CORETYPE") == "keep") {
+    choice.reason = "SOMA_BLAS_CORETYPE=keep: OpenBLAS's own choice";
+    return choice;
+  }
+  if (choice.best.empty() || already_good(choice.loaded, choice.best)) {
+    choice.reason = "OpenBLAS's own choice is the best for this CPU";
+    return choice;
+  }
+  if (gotoblas_dynamic_init == nullptr || gotoblas_dynamic_quit == nullptr) {
+    choice.reason = "this OpenBLAS has one core only; it cannot be changed";
+    return choice;
+  }
+  // OpenBLAS reads OPENBLAS_CORETYPE only inside gotoblas_dynamic_init; the caller's value
+  // is put back at once. This runs before main, while the program has one thread.
+  const std::optional<std::string> previous = environment_value("OPENBLAS_CORETYPE");
+  ::setenv("OPENBLAS_CORETYPE", choice.best.c_str(), 1);
+  gotoblas_dynamic_quit();
+  gotoblas_dynamic_init();
+  if (previous) {
+    ::setenv("OPENBLAS_CORETYPE", previous->c_str(), 1);
+  } else {
+    ::unsetenv("OPENBLAS_CORETYPE");
+  }
+  choice.now = openblas_get_corename();
+  choice.reason = "OpenBLAS loaded " + choice.loaded + " kernels; soma moved it to " + choice.now;
+  return choice;
+}
+
+}  // namespace
+
+const BlasCoreChoice& blas_core_choice() {
+  static const BlasCoreChoice choice = choose();
+  return choice;
+}
+
+}  // namespace soma::kernels
