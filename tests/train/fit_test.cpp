@@ -14,6 +14,7 @@
 #include "soma/nn/network_spec.hpp"
 #include "soma/optim/adam.hpp"
 #include "soma/optim/sgd.hpp"
+#include "soma/tensor/buffer_pool.hpp"
 
 namespace soma::train {
 namespace {
@@ -48,6 +49,42 @@ class CountingSgd : public Sgd {
   }
   int steps = 0;
 };
+
+// An SGD that watches the buffer pool: statistics start after the first step and are
+// read at the last, so they cover steps 2..N whole (gather, forward, loss, backward, step).
+class PoolWatchingSgd : public Sgd {
+ public:
+  PoolWatchingSgd(std::vector<Tensor> parameters, SgdOptions options, int last_step)
+      : Sgd(std::move(parameters), options), last_step_(last_step) {}
+  void step() override {
+    Sgd::step();
+    ++steps;
+    if (steps == 1) buffer_pool::reset_statistics();
+    if (steps == last_step_) during_steps_after_the_first = buffer_pool::statistics();
+  }
+  int steps = 0;
+  buffer_pool::Statistics during_steps_after_the_first;
+
+ private:
+  int last_step_;
+};
+
+TEST(Fit, StepsAfterTheFirstAskTheSystemForNoTensorMemory) {
+  if (!buffer_pool::enabled()) GTEST_SKIP() << "the pool is off under the sanitizers";
+  Generator generator(1);
+  const data::Dataset circles = data::circles(320, 0.1, generator);
+  auto model = network("2-16-16-1", nn::ActivationKind::tanh, nn::ActivationKind::identity);
+  PoolWatchingSgd optimizer(model->parameters(), {.learning_rate = 0.1f}, 10);
+  FitOptions options;
+  options.loss = LossKind::binary_cross_entropy_with_logits;
+  options.epochs = 1;
+  options.batch_size = 32;
+  fit(*model, optimizer, circles, options);
+  ASSERT_EQ(optimizer.steps, 10);
+  EXPECT_EQ(optimizer.during_steps_after_the_first.system_allocations, 0);
+  // Every tensor of those nine steps came from the pool instead.
+  EXPECT_GT(optimizer.during_steps_after_the_first.reuses, 9 * 20);
+}
 
 TEST(Fit, CirclesWith2_16_16_1TanhReach97Percent) {
   Generator generator(1);
