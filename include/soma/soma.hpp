@@ -12,6 +12,7 @@
 #include "soma/ops/activation.hpp"
 #include "soma/ops/arithmetic.hpp"
 #include "soma/ops/broadcast.hpp"
+#include "soma/ops/linear.hpp"
 #include "soma/ops/linear_algebra.hpp"
 #include "soma/ops/loss.hpp"
 #include "soma/ops/math.hpp"

@@ -1,9 +1,8 @@
-// Dense: x W + b on the engine's matmul and broadcasting add.
+// Dense: x W + b as one linear() node (product and bias in one pass).
 #include "soma/nn/dense.hpp"
 
 #include "soma/core/error.hpp"
-#include "soma/ops/arithmetic.hpp"
-#include "soma/ops/linear_algebra.hpp"
+#include "soma/ops/linear.hpp"
 
 namespace soma::nn {
 
@@ -28,8 +27,7 @@ Tensor Dense::forward(const Tensor& input) {
     throw Error(describe() + ": expects input of shape (samples x " + std::to_string(inputs_) +
                 "), got " + input.shape().to_string());
   }
-  Tensor product = matmul(input, weight_);  // (samples x outputs)
-  return has_bias() ? add(product, bias_) : product;
+  return linear(input, weight_, has_bias() ? bias_ : Tensor());  // (samples x outputs)
 }
 
 std::string Dense::describe() const {

@@ -1,0 +1,99 @@
+// linear(x, W, b) = x W + b and its backward: dx = g W^T, dW = x^T g, db = column sums
+// of g, with g = d(out)/d(result) of shape (samples x outputs).
+#include "soma/ops/linear.hpp"
+
+#include "soma/autograd/node.hpp"
+#include "soma/core/error.hpp"
+#include "soma/kernels/gemm.hpp"
+
+namespace soma {
+
+namespace {
+
+void check_shapes(const Tensor& x, const Tensor& weight, const Tensor& bias) {
+  if (x.rank() != 2 || weight.rank() != 2) {
+    throw Error("linear: expects a 2-d input and a 2-d weight, got " + x.shape().to_string() +
+                " and " + weight.shape().to_string());
+  }
+  if (x.shape()[1] != weight.shape()[0]) {
+    throw Error("linear: cannot multiply " + x.shape().to_string() + " by " +
+                weight.shape().to_string());
+  }
+  if (bias.defined() && !(bias.rank() == 1 && bias.shape()[0] == weight.shape()[1])) {
+    throw Error("linear: the bias must have shape (" + std::to_string(weight.shape()[1]) +
+                ") for a weight of shape " + weight.shape().to_string() + ", got " +
+                bias.shape().to_string());
+  }
+}
+
+// C (m x n) = op(A) op(B) + beta C, with A stored (rows_a x cols_a) and B (rows_b x cols_b).
+void product_into(Tensor& c, const Tensor& a, bool transpose_a, const Tensor& b, bool transpose_b,
+                  float beta) {
+  kernels::gemm({.transpose_a = transpose_a,
+                 .transpose_b = transpose_b,
+                 .m = c.shape()[0],
+                 .n = c.shape()[1],
+                 .k = transpose_a ? a.shape()[0] : a.shape()[1],
+                 .a = a.data(),
+                 .lda = a.shape()[1],
+                 .b = b.data(),
+                 .ldb = b.shape()[1],
+                 .beta = beta,
+                 .c = c.data(),
+                 .ldc = c.shape()[1]});
+}
+
+// (outputs): the sum over samples of g (samples x outputs), row after row so that the
+// inner loop runs along contiguous memory and vectorises.
+Tensor column_sums(const Tensor& g) {
+  const int64_t samples = g.shape()[0];
+  const int64_t outputs = g.shape()[1];
+  Tensor sums = Tensor::empty(Shape{outputs});
+  float* __restrict total = sums.data();
+  const float* __restrict rows = g.data();
+  for (int64_t j = 0; j < outputs; ++j) total[j] = 0.0f;
+  for (int64_t i = 0; i < samples; ++i) {
+    const float* __restrict row = rows + i * outputs;
+    for (int64_t j = 0; j < outputs; ++j) total[j] += row[j];
+  }
+  return sums;
+}
+
+}  // namespace
+
+Tensor linear(const Tensor& x, const Tensor& weight, const Tensor& bias) {
+  check_shapes(x, weight, bias);
+  const int64_t samples = x.shape()[0];
+  const int64_t outputs = weight.shape()[1];
+  Tensor out = Tensor::empty(Shape{samples, outputs});
+  if (bias.defined()) {
+    // Every row starts as b; the product is then added onto it.
+    float* __restrict rows = out.data();
+    const float* __restrict b = bias.data();
+    for (int64_t i = 0; i < samples; ++i) {
+      for (int64_t j = 0; j < outputs; ++j) rows[i * outputs + j] = b[j];
+    }
+  }
+  product_into(out, x, false, weight, false, bias.defined() ? 1.0f : 0.0f);
+  const bool with_bias = bias.defined();
+  if (!(with_bias ? should_record(x, weight, bias) : should_record(x, weight))) return out;
+  std::vector<Tensor> inputs = {x, weight};
+  if (with_bias) inputs.push_back(bias);
+  return record(
+      out, "linear", std::move(inputs),
+      [x = x.detach(), weight = weight.detach(), with_bias](const Tensor& g, Node::Wanted wanted) {
+        std::vector<Tensor> grads(with_bias ? 3 : 2);
+        if (wanted[0]) {  // dx = g W^T: (samples x outputs)(outputs x inputs)
+          grads[0] = Tensor::empty(x.shape());
+          product_into(grads[0], g, false, weight, true, 0.0f);
+        }
+        if (wanted[1]) {  // dW = x^T g: (inputs x samples)(samples x outputs)
+          grads[1] = Tensor::empty(weight.shape());
+          product_into(grads[1], x, true, g, false, 0.0f);
+        }
+        if (with_bias && wanted[2]) grads[2] = column_sums(g);
+        return grads;
+      });
+}
+
+}  // namespace soma
