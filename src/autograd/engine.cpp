@@ -7,6 +7,7 @@
 
 #include "soma/autograd/node.hpp"
 #include "soma/core/error.hpp"
+#include "soma/kernels/axpy.hpp"
 #include "soma/ops/arithmetic.hpp"
 
 namespace soma {
@@ -44,10 +45,7 @@ void accumulate_into_leaf(TensorImpl& leaf, const Tensor& contribution) {
     leaf.grad = contribution.clone().impl_ptr();
     return;
   }
-  float* __restrict grad = leaf.grad->storage->data();
-  const float* __restrict add = contribution.data();
-  const int64_t count = contribution.numel();  // once: numel() is a call, not a load
-  for (int64_t i = 0; i < count; ++i) grad[i] += add[i];
+  kernels::axpy(contribution.numel(), 1.0f, contribution.data(), leaf.grad->storage->data());
 }
 
 }  // namespace

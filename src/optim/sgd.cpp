@@ -7,6 +7,7 @@
 #include <utility>
 
 #include "soma/core/error.hpp"
+#include "soma/kernels/axpy.hpp"
 
 namespace soma {
 
@@ -56,6 +57,10 @@ void Sgd::step() {
     float* p = parameter.data();
     const float* grad = gradient.data();
     const int64_t count = parameter.numel();
+    if (momentum == 0.0f && weight_decay == 0.0f) {
+      kernels::axpy(count, -learning_rate, grad, p);  // p += (-lr) g, on the BLAS's threads
+      continue;
+    }
     if (momentum == 0.0f) {
       for (int64_t j = 0; j < count; ++j) p[j] -= learning_rate * (grad[j] + weight_decay * p[j]);
       continue;
