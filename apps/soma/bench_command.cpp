@@ -211,7 +211,7 @@ void print_table(const Results& results, const bench::RunOptions& options) {
     print_row("W4", "batch 128: us per call", results.w4->batch128_us, 1,
               format_runs(results.w4->batch128_runs_us));
   }
-  std::printf("\n%d BLAS threads; peak resident memory %.1f MiB\n", kernels::thread_count(),
+  std::printf("\n%d threads; peak resident memory %.1f MiB\n", kernels::thread_count(),
               peak_rss_mib());
 }
 

@@ -1,32 +1,27 @@
-// axpy: a loop below the size where OpenBLAS would use more than one thread (it keeps to
-// one up to 10,000 elements), cblas_saxpy above it, in chunks that fit its int counts.
+// axpy: one vectorised loop, split over soma's threads when the buffer is long enough for
+// the split to pay (each part still adds the same elements in the same way).
 #include "soma/kernels/axpy.hpp"
 
-#include <cblas.h>
-
-#include <algorithm>
-#include <climits>
-
-#include "soma/kernels/blas_core.hpp"
+#include "soma/kernels/thread_pool.hpp"
 
 namespace soma::kernels {
 
 namespace {
-constexpr int64_t blas_threshold = 16384;
+
+// Elements per part below which one thread does the whole loop.
+constexpr int64_t minimum_per_part = 16384;
+
+void axpy_range(float alpha, const float* x, float* y, int64_t begin, int64_t end) {
+  const float* __restrict in = x;
+  float* __restrict out = y;
+  for (int64_t i = begin; i < end; ++i) out[i] += alpha * in[i];
 }
 
+}  // namespace
+
 void axpy(int64_t count, float alpha, const float* x, float* y) {
-  if (count < blas_threshold) {
-    const float* __restrict in = x;
-    float* __restrict out = y;
-    for (int64_t i = 0; i < count; ++i) out[i] += alpha * in[i];
-    return;
-  }
-  blas_core_choice();
-  for (int64_t start = 0; start < count; start += INT_MAX) {
-    const auto chunk = static_cast<blasint>(std::min<int64_t>(INT_MAX, count - start));
-    cblas_saxpy(chunk, alpha, x + start, 1, y + start, 1);
-  }
+  parallel_for(count, minimum_per_part,
+               [=](int64_t begin, int64_t end) { axpy_range(alpha, x, y, begin, end); });
 }
 
 }  // namespace soma::kernels

@@ -62,6 +62,9 @@ std::optional<std::string> environment_value(const char* name) {
 }
 
 BlasCoreChoice choose() {
+  // soma's own pool splits the products (kernels/thread_pool): OpenBLAS runs each part on
+  // the thread that calls it, and its own workers stay asleep.
+  openblas_set_num_threads(1);
   BlasCoreChoice choice;
   choice.loaded = openblas_get_corename();
   choice.best = best_core_for_this_cpu();

@@ -3,10 +3,14 @@
 
 #include <cblas.h>
 
+#include <algorithm>
 #include <climits>
 
+#include "row_times_matrix.hpp"
 #include "soma/core/error.hpp"
 #include "soma/kernels/blas_core.hpp"
+#include "soma/kernels/thread_pool.hpp"
+#include "soma/kernels/threads.hpp"
 
 namespace soma::kernels {
 
@@ -24,6 +28,58 @@ blasint to_blas_int(int64_t value) {
 
 }  // namespace
 
+namespace {
+
+void blas_gemm(const GemmArgs& args) {
+  cblas_sgemm(CblasRowMajor, args.transpose_a ? CblasTrans : CblasNoTrans,
+              args.transpose_b ? CblasTrans : CblasNoTrans, to_blas_int(args.m),
+              to_blas_int(args.n), to_blas_int(args.k), args.alpha, args.a, to_blas_int(args.lda),
+              args.b, to_blas_int(args.ldb), args.beta, args.c, to_blas_int(args.ldc));
+}
+
+// One row times a matrix (a batch-1 forward pass) skips the BLAS's packing of B.
+void multiply(const GemmArgs& args) {
+  if (args.m == 1 && !args.transpose_a && !args.transpose_b && row_times_matrix_available()) {
+    row_times_matrix(args.k, args.n, args.alpha, args.a, args.b, args.ldb, args.beta, args.c);
+    return;
+  }
+  blas_gemm(args);
+}
+
+// Below this many multiply-adds a product runs on one thread: handing half of it to
+// another core costs more than it saves.
+constexpr int64_t parallel_threshold = 64 * 1024;
+
+// Splits of C into column blocks (or row blocks when C is tall and narrow), one per
+// thread. Blocks are whole multiples of 16 columns (one AVX-512 register) where possible,
+// and every element of C is still one dot product over all of k in the same order, so
+// the result does not depend on the thread count.
+struct Split {
+  const GemmArgs* args = nullptr;
+  bool by_rows = false;
+  int64_t units = 0;  // blocks of 16 columns, or rows
+};
+
+void run_block(void* context, int, int64_t begin, int64_t end) {
+  const Split& split = *static_cast<const Split*>(context);
+  GemmArgs block = *split.args;
+  if (split.by_rows) {
+    block.m = end - begin;
+    // Row i of op(A): row i of A, or column i of A when A is transposed.
+    block.a = split.args->transpose_a ? block.a + begin : block.a + begin * block.lda;
+    block.c = block.c + begin * block.ldc;
+  } else {
+    const int64_t first = begin * 16;
+    block.n = std::min(split.args->n, end * 16) - first;
+    // Column j of op(B): column j of B, or row j of B when B is transposed.
+    block.b = split.args->transpose_b ? block.b + first * block.ldb : block.b + first;
+    block.c = block.c + first;
+  }
+  if (block.m > 0 && block.n > 0) multiply(block);
+}
+
+}  // namespace
+
 void gemm(const GemmArgs& args) {
   if (args.m == 0 || args.n == 0) return;
   blas_core_choice();  // already made, unless a static initialiser multiplies before ours
@@ -37,16 +93,23 @@ void gemm(const GemmArgs& args) {
     }
     return;
   }
-  cblas_sgemm(CblasRowMajor, args.transpose_a ? CblasTrans : CblasNoTrans,
-              args.transpose_b ? CblasTrans : CblasNoTrans, to_blas_int(args.m),
-              to_blas_int(args.n), to_blas_int(args.k), args.alpha, args.a, to_blas_int(args.lda),
-              args.b, to_blas_int(args.ldb), args.beta, args.c, to_blas_int(args.ldc));
+  const int64_t multiply_adds = args.m * args.n * args.k;
+  if (multiply_adds < parallel_threshold) {
+    multiply(args);
+    return;
+  }
+  Split split{.args = &args};
+  const int64_t column_blocks = (args.n + 15) / 16;
+  // Columns when there are enough of them for every thread; rows for tall, narrow C.
+  split.by_rows = column_blocks < 2 * thread_count() && args.m > args.n;
+  split.units = split.by_rows ? args.m : column_blocks;
+  parallel_for(split.units, 1, run_block, &split);
 }
 
 std::string blas_description() {
   // openblas_get_config() begins with "OpenBLAS" and its version.
-  return std::string(openblas_get_config()) + " (" + openblas_get_corename() + ", " +
-         std::to_string(openblas_get_num_threads()) + " threads)";
+  return std::string(openblas_get_config()) + " (" + openblas_get_corename() + " kernels, " +
+         std::to_string(thread_count()) + " soma threads)";
 }
 
 }  // namespace soma::kernels

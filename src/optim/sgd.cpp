@@ -58,7 +58,7 @@ void Sgd::step() {
     const float* grad = gradient.data();
     const int64_t count = parameter.numel();
     if (momentum == 0.0f && weight_decay == 0.0f) {
-      kernels::axpy(count, -learning_rate, grad, p);  // p += (-lr) g, on the BLAS's threads
+      kernels::axpy(count, -learning_rate, grad, p);  // p += (-lr) g, on soma's threads
       continue;
     }
     if (momentum == 0.0f) {

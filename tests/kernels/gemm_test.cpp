@@ -9,6 +9,7 @@
 #include <tuple>
 #include <vector>
 
+#include "soma/kernels/threads.hpp"
 #include "soma/tensor/generator.hpp"
 
 namespace {
@@ -119,6 +120,15 @@ std::vector<GemmCase> gemm_cases() {
       cases.push_back({transpose_a, transpose_b, 7, 2, 9, 0.25f, 2.0f, 3});
       cases.push_back({transpose_a, transpose_b, 1, 6, 1, 1.0f, 0.0f, 0});
       cases.push_back({transpose_a, transpose_b, 67, 45, 33, -1.0f, 1.0f, 1});
+      // One row: soma's own row-times-matrix kernel (for A B), every block width and a
+      // masked tail (503 = 256 + 128 + 64 + 32 + 16 + 7), and split over the threads.
+      cases.push_back({transpose_a, transpose_b, 1, 503, 40, 1.0f, 0.0f, 0});
+      cases.push_back({transpose_a, transpose_b, 1, 300, 50, 0.5f, 1.0f, 5});
+      cases.push_back({transpose_a, transpose_b, 1, 700, 120, 1.0f, 1.0f, 0});
+      cases.push_back({transpose_a, transpose_b, 1, 5, 784, 1.0f, 0.0f, 0});
+      // Products large enough to be split by columns, and a tall narrow one split by rows.
+      cases.push_back({transpose_a, transpose_b, 130, 200, 60, 1.0f, 0.0f, 2});
+      cases.push_back({transpose_a, transpose_b, 600, 20, 40, 2.0f, -1.0f, 0});
     }
   }
   return cases;
@@ -126,6 +136,57 @@ std::vector<GemmCase> gemm_cases() {
 
 INSTANTIATE_TEST_SUITE_P(AllTransposes, GemmAgainstNaiveLoopTest, ::testing::ValuesIn(gemm_cases()),
                          case_name);
+
+// beta = 0 means C's old contents are not read: NaN there must not leak into the result.
+TEST(GemmTest, ZeroBetaIgnoresWhatCHeld) {
+  for (const int64_t m : {int64_t{1}, int64_t{64}}) {
+    const int64_t k = 784;
+    const int64_t n = 300;
+    const std::vector<float> a = random_values(static_cast<size_t>(m * k), 4);
+    const std::vector<float> b = random_values(static_cast<size_t>(k * n), 5);
+    std::vector<float> c(static_cast<size_t>(m * n), std::nanf(""));
+    soma::kernels::gemm({.m = m,
+                         .n = n,
+                         .k = k,
+                         .a = a.data(),
+                         .lda = k,
+                         .b = b.data(),
+                         .ldb = n,
+                         .c = c.data(),
+                         .ldc = n});
+    for (const float value : c) ASSERT_TRUE(std::isfinite(value)) << "m = " << m;
+  }
+}
+
+// The split over threads gives every element of C the same sum in the same order: one
+// thread and two give the same bits (the training results' determinism rests on it).
+TEST(GemmTest, OneAndTwoThreadsGiveIdenticalBits) {
+  const int previous = soma::kernels::thread_count();
+  for (const auto& [m, n, k] : {std::tuple<int64_t, int64_t, int64_t>{1, 256, 784},
+                                {128, 256, 784},
+                                {600, 20, 40},
+                                {256, 100, 300}}) {
+    const std::vector<float> a = random_values(static_cast<size_t>(m * k), 6);
+    const std::vector<float> b = random_values(static_cast<size_t>(k * n), 7);
+    std::vector<std::vector<float>> results;
+    for (const int threads : {1, 2}) {
+      soma::kernels::set_thread_count(threads);
+      std::vector<float> c(static_cast<size_t>(m * n));
+      soma::kernels::gemm({.m = m,
+                           .n = n,
+                           .k = k,
+                           .a = a.data(),
+                           .lda = k,
+                           .b = b.data(),
+                           .ldb = n,
+                           .c = c.data(),
+                           .ldc = n});
+      results.push_back(std::move(c));
+    }
+    EXPECT_EQ(results[0], results[1]) << m << "x" << n << "x" << k;
+  }
+  soma::kernels::set_thread_count(previous);
+}
 
 // With k = 0 the product is empty: C = beta C (BLAS itself would leave C untouched).
 TEST(GemmTest, EmptyInnerDimensionScalesC) {

@@ -1,6 +1,5 @@
 // y += alpha x over float buffers: the update of a gradient by a contribution and of a
-// parameter by its step. Large buffers go to the BLAS, which spreads them over its own
-// threads (the one thread pool soma uses); small ones run a plain vectorised loop.
+// parameter by its step. Long buffers are split over soma's thread pool.
 #pragma once
 
 #include <cstdint>

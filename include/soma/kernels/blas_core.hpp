@@ -1,7 +1,8 @@
 // Which OpenBLAS kernels run soma's matrix products. OpenBLAS picks them by CPU model when
 // it loads; a model it does not know, or an OPENBLAS_CORETYPE left in the environment, can
 // leave an AVX-512 machine on SSE3 or AVX2 code at a half or a sixth of its speed. soma
-// checks once, before main, and moves OpenBLAS to the best kernels the CPU supports.
+// checks once, before main, and moves OpenBLAS to the best kernels the CPU supports. It
+// also sets OpenBLAS to one thread: soma's own pool splits the products.
 #pragma once
 
 #include <string>

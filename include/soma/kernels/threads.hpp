@@ -1,10 +1,12 @@
-// How many threads soma's kernels may use. Today that is OpenBLAS's thread pool (matrix
-// products); element-wise kernels are single-threaded. `soma bench --threads N` sets it.
+// How many threads soma's kernels use: the size of soma's one thread pool
+// (kernels/thread_pool.hpp), which splits matrix products and long element-wise loops.
+// It starts at the number of cores the process may run on; `soma bench --threads N` sets it.
 #pragma once
 
 namespace soma::kernels {
 
-// Throws soma::Error unless count >= 1.
+// Throws soma::Error unless count >= 1. Not to be called while another thread of the
+// program is running soma's kernels.
 void set_thread_count(int count);
 int thread_count();
 

@@ -1,0 +1,17 @@
+// y = alpha x B + beta y for one row x (1 x k) and B (k x n, row stride ldb), without the
+// packing of B that a general GEMM does first: for a single row, reading B once is the
+// whole cost (a batch-1 forward pass). AVX-512 when the CPU has it.
+#pragma once
+
+#include <cstdint>
+
+namespace soma::kernels {
+
+// Whether row_times_matrix runs on this CPU (AVX-512F); callers use the BLAS otherwise.
+bool row_times_matrix_available();
+
+// beta == 0 ignores y's contents (it may be uninitialised).
+void row_times_matrix(int64_t k, int64_t n, float alpha, const float* x, const float* b,
+                      int64_t ldb, float beta, float* y);
+
+}  // namespace soma::kernels
