@@ -1,6 +1,7 @@
 // The backpropagation engine: iterative topological sort, then the chain rule in reverse.
 #include "soma/autograd/engine.hpp"
 
+#include <array>
 #include <cstring>
 #include <unordered_map>
 #include <utility>
@@ -76,8 +77,17 @@ void run_backward(const Tensor& root, const Tensor& seed, bool retain_graph) {
     if (!impl.grad_fn || impl.retains_grad) accumulate_into_leaf(impl, gradient);
     Node* node = impl.grad_fn.get();
     if (node == nullptr) continue;
-    std::vector<Tensor> input_grads = node->apply(gradient);
     const std::vector<Tensor>& inputs = node->inputs();
+    // Leaf inputs that already have a gradient buffer may receive their share in place.
+    std::array<float*, 32> leaf_gradients{};
+    for (size_t i = 0; i < inputs.size(); ++i) {
+      const TensorImpl& input = *inputs[i].impl();
+      if (input.requires_grad && !input.grad_fn && input.grad && input.grad->shape == input.shape) {
+        leaf_gradients[i] = input.grad->storage->data();
+      }
+    }
+    std::vector<Tensor> input_grads =
+        node->apply(gradient, Node::LeafGradients(leaf_gradients.data(), inputs.size()));
     for (size_t i = 0; i < inputs.size(); ++i) {
       if (!inputs[i].requires_grad() || !input_grads.at(i).defined()) continue;
       if (!(input_grads[i].shape() == inputs[i].shape())) {

@@ -1,6 +1,7 @@
 // Node: creation through record(), local backward, release, and iterative destruction.
 #include "soma/autograd/node.hpp"
 
+#include <array>
 #include <memory>
 
 #include "soma/core/error.hpp"
@@ -9,6 +10,11 @@ namespace soma {
 
 Node::Node(const char* name, std::vector<Tensor> inputs, BackwardFn backward)
     : name_(name), inputs_(std::move(inputs)), backward_(std::move(backward)) {
+  if (inputs_.size() > 32) throw Error(std::string(name) + ": at most 32 inputs per operation");
+}
+
+Node::Node(const char* name, std::vector<Tensor> inputs, AccumulatingBackwardFn backward)
+    : name_(name), inputs_(std::move(inputs)), accumulating_backward_(std::move(backward)) {
   if (inputs_.size() > 32) throw Error(std::string(name) + ": at most 32 inputs per operation");
 }
 
@@ -35,7 +41,7 @@ Node::~Node() {
   }
 }
 
-std::vector<Tensor> Node::apply(const Tensor& grad_output) {
+std::vector<Tensor> Node::apply(const Tensor& grad_output, LeafGradients leaf_gradients) {
   if (released_) {
     throw Error(std::string("backward: the graph through '") + name_ +
                 "' was already released by an earlier backward(); pass retain_graph=true "
@@ -44,6 +50,13 @@ std::vector<Tensor> Node::apply(const Tensor& grad_output) {
   uint32_t wanted_bits = 0;
   for (size_t i = 0; i < inputs_.size(); ++i) {
     if (inputs_[i].requires_grad()) wanted_bits |= 1u << i;
+  }
+  if (accumulating_backward_) {
+    // Without buffers from the engine, every entry is null: nothing is added in place.
+    std::array<float* const, 32> none{};
+    const LeafGradients buffers =
+        leaf_gradients.empty() ? LeafGradients(none.data(), inputs_.size()) : leaf_gradients;
+    return accumulating_backward_(grad_output, Wanted(wanted_bits), buffers);
   }
   return backward_(grad_output, Wanted(wanted_bits));
 }
@@ -54,11 +67,20 @@ void Node::release() {
   // dies here, and each released node has no inputs left to destroy recursively.
   inputs_.clear();
   backward_ = nullptr;
+  accumulating_backward_ = nullptr;
   released_ = true;
 }
 
 Tensor record(Tensor output, const char* name, std::vector<Tensor> inputs,
               Node::BackwardFn backward) {
+  TensorImpl* impl = output.impl();
+  impl->requires_grad = true;
+  impl->grad_fn = std::make_shared<Node>(name, std::move(inputs), std::move(backward));
+  return output;
+}
+
+Tensor record(Tensor output, const char* name, std::vector<Tensor> inputs,
+              Node::AccumulatingBackwardFn backward) {
   TensorImpl* impl = output.impl();
   impl->requires_grad = true;
   impl->grad_fn = std::make_shared<Node>(name, std::move(inputs), std::move(backward));

@@ -1,5 +1,6 @@
 // linear(x, W, b) = x W + b and its backward: dx = g W^T, dW = x^T g, db = column sums
-// of g, with g = d(out)/d(result) of shape (samples x outputs).
+// of g, with g = d(out)/d(result) of shape (samples x outputs). dW and db go straight into
+// the parameters' gradient buffers when the engine offers them (from the second step on).
 #include "soma/ops/linear.hpp"
 
 #include "soma/autograd/node.hpp"
@@ -26,37 +27,35 @@ void check_shapes(const Tensor& x, const Tensor& weight, const Tensor& bias) {
   }
 }
 
-// C (m x n) = op(A) op(B) + beta C, with A stored (rows_a x cols_a) and B (rows_b x cols_b).
-void product_into(Tensor& c, const Tensor& a, bool transpose_a, const Tensor& b, bool transpose_b,
-                  float beta) {
+// C (m x n, row stride ldc) = op(A) op(B) + beta C, with A stored (rows_a x cols_a) and B
+// (rows_b x cols_b); m and n are those of op(A) op(B).
+void product_into(float* c, int64_t ldc, const Tensor& a, bool transpose_a, const Tensor& b,
+                  bool transpose_b, float beta) {
   kernels::gemm({.transpose_a = transpose_a,
                  .transpose_b = transpose_b,
-                 .m = c.shape()[0],
-                 .n = c.shape()[1],
+                 .m = transpose_a ? a.shape()[1] : a.shape()[0],
+                 .n = transpose_b ? b.shape()[0] : b.shape()[1],
                  .k = transpose_a ? a.shape()[0] : a.shape()[1],
                  .a = a.data(),
                  .lda = a.shape()[1],
                  .b = b.data(),
                  .ldb = b.shape()[1],
                  .beta = beta,
-                 .c = c.data(),
-                 .ldc = c.shape()[1]});
+                 .c = c,
+                 .ldc = ldc});
 }
 
-// (outputs): the sum over samples of g (samples x outputs), row after row so that the
-// inner loop runs along contiguous memory and vectorises.
-Tensor column_sums(const Tensor& g) {
+// total (outputs) += the sum over samples of g (samples x outputs), row after row so that
+// the inner loop runs along contiguous memory and vectorises.
+void add_column_sums(const Tensor& g, float* total) {
   const int64_t samples = g.shape()[0];
   const int64_t outputs = g.shape()[1];
-  Tensor sums = Tensor::empty(Shape{outputs});
-  float* __restrict total = sums.data();
+  float* __restrict sums = total;
   const float* __restrict rows = g.data();
-  for (int64_t j = 0; j < outputs; ++j) total[j] = 0.0f;
   for (int64_t i = 0; i < samples; ++i) {
     const float* __restrict row = rows + i * outputs;
-    for (int64_t j = 0; j < outputs; ++j) total[j] += row[j];
+    for (int64_t j = 0; j < outputs; ++j) sums[j] += row[j];
   }
-  return sums;
 }
 
 }  // namespace
@@ -74,26 +73,38 @@ Tensor linear(const Tensor& x, const Tensor& weight, const Tensor& bias) {
       for (int64_t j = 0; j < outputs; ++j) rows[i * outputs + j] = b[j];
     }
   }
-  product_into(out, x, false, weight, false, bias.defined() ? 1.0f : 0.0f);
+  product_into(out.data(), outputs, x, false, weight, false, bias.defined() ? 1.0f : 0.0f);
   const bool with_bias = bias.defined();
   if (!(with_bias ? should_record(x, weight, bias) : should_record(x, weight))) return out;
   std::vector<Tensor> inputs = {x, weight};
   if (with_bias) inputs.push_back(bias);
-  return record(
-      out, "linear", std::move(inputs),
-      [x = x.detach(), weight = weight.detach(), with_bias](const Tensor& g, Node::Wanted wanted) {
-        std::vector<Tensor> grads(with_bias ? 3 : 2);
-        if (wanted[0]) {  // dx = g W^T: (samples x outputs)(outputs x inputs)
-          grads[0] = Tensor::empty(x.shape());
-          product_into(grads[0], g, false, weight, true, 0.0f);
-        }
-        if (wanted[1]) {  // dW = x^T g: (inputs x samples)(samples x outputs)
-          grads[1] = Tensor::empty(weight.shape());
-          product_into(grads[1], x, true, g, false, 0.0f);
-        }
-        if (with_bias && wanted[2]) grads[2] = column_sums(g);
-        return grads;
-      });
+  return record(out, "linear", std::move(inputs),
+                [x = x.detach(), weight = weight.detach(), with_bias](
+                    const Tensor& g, Node::Wanted wanted, Node::LeafGradients leaf_gradients) {
+                  std::vector<Tensor> grads(with_bias ? 3 : 2);
+                  if (wanted[0]) {  // dx = g W^T: (samples x outputs)(outputs x inputs)
+                    grads[0] = Tensor::empty(x.shape());
+                    product_into(grads[0].data(), x.shape()[1], g, false, weight, true, 0.0f);
+                  }
+                  if (wanted[1]) {  // dW = x^T g: (inputs x samples)(samples x outputs)
+                    if (leaf_gradients[1] != nullptr) {
+                      // Straight into the weight's gradient: the product adds onto it (beta = 1).
+                      product_into(leaf_gradients[1], weight.shape()[1], x, true, g, false, 1.0f);
+                    } else {
+                      grads[1] = Tensor::empty(weight.shape());
+                      product_into(grads[1].data(), weight.shape()[1], x, true, g, false, 0.0f);
+                    }
+                  }
+                  if (with_bias && wanted[2]) {  // db = column sums of g
+                    if (leaf_gradients[2] != nullptr) {
+                      add_column_sums(g, leaf_gradients[2]);
+                    } else {
+                      grads[2] = zeros(Shape{g.shape()[1]});
+                      add_column_sums(g, grads[2].data());
+                    }
+                  }
+                  return grads;
+                });
 }
 
 }  // namespace soma

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -30,8 +31,17 @@ class Node {
   // detached tensors (detach()), never graph tensors: that keeps the graph acyclic and
   // lets the node be released.
   using BackwardFn = std::function<std::vector<Tensor>(const Tensor& grad_output, Wanted wanted)>;
+  // Where a backward function may add an input's gradient itself: the buffer of the
+  // existing gradient of input i when that input is a leaf (a parameter, from the second
+  // step on), null otherwise. A function that adds into it returns an undefined Tensor
+  // for that input; for a large weight this saves a temporary as big as the weight and a
+  // pass over it.
+  using LeafGradients = std::span<float* const>;
+  using AccumulatingBackwardFn = std::function<std::vector<Tensor>(
+      const Tensor& grad_output, Wanted wanted, LeafGradients leaf_gradients)>;
 
   Node(const char* name, std::vector<Tensor> inputs, BackwardFn backward);
+  Node(const char* name, std::vector<Tensor> inputs, AccumulatingBackwardFn backward);
   // Releases long chains iteratively: a million-node graph must not overflow the stack.
   ~Node();
   Node(const Node&) = delete;
@@ -44,7 +54,9 @@ class Node {
   const std::vector<Tensor>& inputs() const { return inputs_; }
 
   // Applies the chain rule locally; throws if the node was released by an earlier backward.
-  std::vector<Tensor> apply(const Tensor& grad_output);
+  // `leaf_gradients` (one entry per input, or empty) is passed on to an accumulating
+  // backward function; a plain one ignores it.
+  std::vector<Tensor> apply(const Tensor& grad_output, LeafGradients leaf_gradients = {});
   // Frees the inputs and the saved values; apply() fails afterwards with a clear message.
   void release();
   bool released() const { return released_; }
@@ -54,6 +66,7 @@ class Node {
   std::string detail_;
   std::vector<Tensor> inputs_;
   BackwardFn backward_;
+  AccumulatingBackwardFn accumulating_backward_;
   bool released_ = false;
 };
 
@@ -68,5 +81,8 @@ bool should_record(const Tensors&... inputs) {
 // Call it only when should_record(inputs...) holds. `output` must be a fresh tensor.
 Tensor record(Tensor output, const char* name, std::vector<Tensor> inputs,
               Node::BackwardFn backward);
+// The same for an operation whose backward can add into its leaf inputs' gradients.
+Tensor record(Tensor output, const char* name, std::vector<Tensor> inputs,
+              Node::AccumulatingBackwardFn backward);
 
 }  // namespace soma

@@ -10,7 +10,7 @@ namespace soma {
 
 // x (samples x inputs), weight (inputs x outputs), bias (outputs) or an undefined Tensor
 // for none; gives (samples x outputs). Equal to add(matmul(x, weight), bias), the same
-// numbers and the same gradients.
+// values (up to float rounding) and the same gradients.
 Tensor linear(const Tensor& x, const Tensor& weight, const Tensor& bias);
 
 }  // namespace soma
