@@ -9,13 +9,15 @@
 #   --rounds N         alternating rounds; every figure is the median over them (default 3)
 #   --peer-settings    the peers' thread settings to try, "TORCH:OPENBLAS" each; their best is
 #                      compared (default "1:1 1:2 2:1 2:2"; OMP_WAIT_POLICY=PASSIVE always)
-#   --soma-threads     soma's BLAS thread counts to try (default "1 2"); its best is compared
+#   --soma-threads     soma's thread counts to try (default "1 2"); its best is compared
 #   --soma-coretype, --peer-coretype
-#                      OPENBLAS_CORETYPE for each side: auto (default), unset, inherit (keep
-#                      the caller's) or a core name. auto leaves it unset unless OpenBLAS's
-#                      own detection falls back to generic kernels (Prescott) on an AVX2 or
+#                      OPENBLAS_CORETYPE for each side: auto, unset, inherit (keep the
+#                      caller's) or a core name; defaults: inherit for soma (which moves
+#                      OpenBLAS to the best kernels itself, whatever the variable says) and
+#                      auto for the peers. auto leaves it unset unless OpenBLAS's own
+#                      detection falls back to generic kernels (Prescott) on an AVX2 or
 #                      AVX-512 CPU, as OpenBLAS 0.3.21 does on CPUs newer than it; then it
-#                      names the core (SkylakeX with AVX-512, else Haswell), for every side.
+#                      names the core (SkylakeX with AVX-512, else Haswell).
 #   --no-rss           skip the peak-memory runs of W2 (/usr/bin/time -v)
 #   --log FILE         where every raw result line goes (default: a new file in \$TMPDIR)
 # The peers come from ../shared/peers (relative to the repository root); PyTorch and
@@ -29,7 +31,7 @@ workloads="W1,W2,W3,W4"
 peer_settings="1:1 1:2 2:1 2:2"
 soma_threads="1 2"
 soma="$root/build/release/apps/soma/soma"
-soma_coretype=auto
+soma_coretype=inherit
 peer_coretype=auto
 measure_rss=1
 log=""
@@ -90,8 +92,9 @@ fi
 # --- OPENBLAS_CORETYPE ------------------------------------------------------------------
 
 caller_coretype="${OPENBLAS_CORETYPE-unset}"
+# What OpenBLAS picks by itself when it loads (soma then moves it to the best kernels).
 detected_core="$(env -u OPENBLAS_CORETYPE "$soma" bench --quick --workload W4 --reps 1 --json |
-  sed -n 's/.*"blas": "[^"]*(\([A-Za-z0-9]*\),.*/\1/p')"
+  sed -n 's/.*"blas_core_loaded": "\([A-Za-z0-9]*\)".*/\1/p')"
 resolve_coretype() {  # auto|unset|inherit|NAME -> a core name or "unset"
   case "$1" in
     inherit) echo "$caller_coretype" ;;
@@ -233,7 +236,7 @@ def cell(result, side):
     text = f"{value:,.4f}" if value < 1.5 else (f"{value:,.1f}" if value < 100 else f"{value:,.0f}")
     if setting == "rss":
         return text
-    label = f"{setting} BLAS threads" if side == "soma" else f"torch {setting.split(':')[0]}, BLAS {setting.split(':')[1]}"
+    label = f"{setting} threads" if side == "soma" else f"torch {setting.split(':')[0]}, BLAS {setting.split(':')[1]}"
     return f"{text} ({label})"
 
 def speedup(name, soma_result, peer_result):
@@ -278,7 +281,7 @@ print()
 print(f"- run: $started, {sys.argv[1]}; rounds: $rounds (median over rounds at each side's best setting)")
 print(f"- machine: {soma_info.get('machine', '?')}, {soma_info.get('cpu', '?')}, {soma_info.get('cores', '?')} cores; soma {soma_info.get('build_type', '?')} build, {soma_info.get('blas', '?')}")
 print(f"- peers: PyTorch $torch_version (Debian python3-torch), libtorch $libtorch_version (g++ -O3 -march=native); OMP_WAIT_POLICY=PASSIVE, settings tried (torch:OpenBLAS threads): $peer_settings")
-print(f"- soma BLAS threads tried: $soma_threads")
+print(f"- soma threads tried: $soma_threads")
 print(f"- OPENBLAS_CORETYPE: caller's environment $caller_coretype; OpenBLAS detects '$detected_core' by itself; used: soma $soma_core, peers $peer_core")
 print("- ratios: rates soma/peer, times and memory peer/soma (above 1: soma is better)")
 EOF

@@ -147,6 +147,7 @@ std::string to_json(const Results& results, const bench::RunOptions& options) {
   json.key("threads").value(static_cast<int64_t>(kernels::thread_count()));
   json.key("blas").value(kernels::blas_description());
   json.key("openblas_coretype").value(environment_value("OPENBLAS_CORETYPE"));
+  json.key("blas_core_loaded").value(kernels::blas_core_choice().loaded);
   json.key("blas_core_choice").value(kernels::blas_core_choice().reason);
   json.key("machine").value(host_name());
   json.key("cpu").value(cpu_model());
@@ -227,7 +228,7 @@ int run_bench(int argc, const char* const* argv, int first) {
       "  W4 latency       the W2 network's forward pass without a graph, batch 1 and 128\n"
       "Training times include shuffling and batch gathering, not data generation.");
   parser.add_option("--workload", "LIST", "which workloads, e.g. W1,W3 (default: all)");
-  parser.add_option("--threads", "N", "BLAS threads (default: OpenBLAS's own choice)");
+  parser.add_option("--threads", "N", "soma's threads (default: the cores it may use)");
   parser.add_option("--reps", "N", "timed runs per workload; the median is reported (default 3)");
   parser.add_flag("--quick", "tiny sizes, to check the harness (the numbers mean nothing)");
   parser.add_flag("--json", "print one JSON object instead of a table");

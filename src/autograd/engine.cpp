@@ -2,8 +2,9 @@
 #include "soma/autograd/engine.hpp"
 
 #include <array>
+#include <bit>
+#include <cstdint>
 #include <cstring>
-#include <unordered_map>
 #include <utility>
 
 #include "soma/autograd/node.hpp"
@@ -13,23 +14,86 @@
 
 namespace soma {
 
+namespace {
+
+// Pointer -> index by open addressing: the engine's visited set and its index of pending
+// gradients. std::unordered_map allocates a node per entry; this allocates twice per pass.
+class PointerIndex {
+ public:
+  explicit PointerIndex(size_t expected) { rehash(capacity_for(expected)); }
+
+  // The index stored for `key`, or `absent`.
+  int64_t find(const void* key) const {
+    for (size_t slot = start(key);; slot = (slot + 1) & mask_) {
+      if (keys_[slot] == key) return values_[slot];
+      if (keys_[slot] == nullptr) return absent;
+    }
+  }
+
+  // Stores `value` for `key` unless it is there; returns false if it was.
+  bool insert(const void* key, int64_t value) {
+    if ((size_ + 1) * 2 > keys_.size()) grow();
+    size_t slot = start(key);
+    for (; keys_[slot] != nullptr; slot = (slot + 1) & mask_) {
+      if (keys_[slot] == key) return false;
+    }
+    keys_[slot] = key;
+    values_[slot] = value;
+    ++size_;
+    return true;
+  }
+
+  static constexpr int64_t absent = -1;
+
+ private:
+  static size_t capacity_for(size_t expected) {
+    size_t capacity = 16;
+    while (capacity < expected * 2) capacity *= 2;
+    return capacity;
+  }
+  size_t start(const void* key) const {
+    // Fibonacci hashing of the address: its low bits are alignment, not information.
+    return static_cast<size_t>((reinterpret_cast<uintptr_t>(key) * 0x9E3779B97F4A7C15ull) >>
+                               (64 - shift_)) &
+           mask_;
+  }
+  void rehash(size_t capacity) {
+    std::vector<const void*> old_keys = std::move(keys_);
+    std::vector<int64_t> old_values = std::move(values_);
+    keys_.assign(capacity, nullptr);
+    values_.assign(capacity, absent);
+    mask_ = capacity - 1;
+    shift_ = static_cast<unsigned>(std::countr_zero(capacity));
+    size_ = 0;
+    for (size_t i = 0; i < old_keys.size(); ++i) {
+      if (old_keys[i] != nullptr) insert(old_keys[i], old_values[i]);
+    }
+  }
+  void grow() { rehash(keys_.size() * 2); }
+
+  std::vector<const void*> keys_;
+  std::vector<int64_t> values_;
+  size_t mask_ = 0;
+  unsigned shift_ = 0;
+  size_t size_ = 0;
+};
+
+}  // namespace
+
 std::vector<Tensor> topological_order(const Tensor& root) {
   std::vector<Tensor> order;
   if (!root.requires_grad()) return order;
   // Depth-first post-order with an explicit stack of (tensor, next input to visit).
-  std::unordered_map<const TensorImpl*, bool> visited;
+  PointerIndex visited(64);
   std::vector<std::pair<Tensor, size_t>> stack;
   stack.emplace_back(root, 0);
-  visited[root.impl()] = true;
+  visited.insert(root.impl(), 0);
   while (!stack.empty()) {
     auto& [tensor, next_input] = stack.back();
     const Node* node = tensor.grad_fn().get();
     if (node != nullptr && next_input < node->inputs().size()) {
       const Tensor& input = node->inputs()[next_input++];
-      if (input.requires_grad() && !visited[input.impl()]) {
-        visited[input.impl()] = true;
-        stack.emplace_back(input, 0);
-      }
+      if (input.requires_grad() && visited.insert(input.impl(), 0)) stack.emplace_back(input, 0);
       continue;
     }
     order.push_back(std::move(tensor));
@@ -64,15 +128,18 @@ void run_backward(const Tensor& root, const Tensor& seed, bool retain_graph) {
   NoGradGuard no_grad;  // derivatives are computed, not recorded
   // Holding every tensor here keeps each alive while its node is released.
   const std::vector<Tensor> order = topological_order(root);
-  std::unordered_map<const TensorImpl*, Tensor> pending;  // summed d(root)/d(tensor)
-  pending.reserve(order.size());
-  pending[root.impl()] = seed;
-  for (auto it = order.rbegin(); it != order.rend(); ++it) {
-    const Tensor& tensor = *it;
-    auto found = pending.find(tensor.impl());
-    if (found == pending.end()) continue;  // reached only through inputs not requiring grad
-    const Tensor gradient = std::move(found->second);
-    pending.erase(found);
+  // d(root)/d(order[i]), summed over its uses, in pending[i].
+  PointerIndex position(order.size());
+  for (size_t i = 0; i < order.size(); ++i) {
+    position.insert(order[i].impl(), static_cast<int64_t>(i));
+  }
+  std::vector<Tensor> pending(order.size());
+  pending.back() = seed;  // the root is last in post-order
+  for (size_t step = order.size(); step-- > 0;) {
+    const Tensor& tensor = order[step];
+    if (!pending[step].defined()) continue;  // reached only through inputs not requiring grad
+    const Tensor gradient = std::move(pending[step]);
+    pending[step] = Tensor();
     TensorImpl& impl = *tensor.impl();
     if (!impl.grad_fn || impl.retains_grad) accumulate_into_leaf(impl, gradient);
     Node* node = impl.grad_fn.get();
@@ -95,9 +162,9 @@ void run_backward(const Tensor& root, const Tensor& seed, bool retain_graph) {
                     input_grads[i].shape().to_string() + " for an input of shape " +
                     inputs[i].shape().to_string());
       }
-      auto [slot, inserted] = pending.try_emplace(inputs[i].impl(), input_grads[i]);
+      Tensor& slot = pending[static_cast<size_t>(position.find(inputs[i].impl()))];
       // A tensor used several times receives the sum of all its contributions.
-      if (!inserted) slot->second = add(slot->second, input_grads[i]);
+      slot = slot.defined() ? add(slot, input_grads[i]) : input_grads[i];
     }
     if (!retain_graph) node->release();
   }

@@ -17,6 +17,9 @@
 extern "C" {
 void gotoblas_dynamic_init(void) __attribute__((weak));
 void gotoblas_dynamic_quit(void) __attribute__((weak));
+// Stops OpenBLAS's worker threads (pthreads builds); it starts them again by itself if it
+// is ever asked to run on more than one thread.
+int blas_thread_shutdown_(void) __attribute__((weak));
 }
 
 namespace soma::kernels {
@@ -63,8 +66,10 @@ std::optional<std::string> environment_value(const char* name) {
 
 BlasCoreChoice choose() {
   // soma's own pool splits the products (kernels/thread_pool): OpenBLAS runs each part on
-  // the thread that calls it, and its own workers stay asleep.
+  // the thread that calls it. Its workers, started when it loaded, would otherwise spin
+  // for a while on the cores soma's threads need.
   openblas_set_num_threads(1);
+  if (blas_thread_shutdown_ != nullptr) blas_thread_shutdown_();
   BlasCoreChoice choice;
   choice.loaded = openblas_get_corename();
   choice.best = best_core_for_this_cpu();
