@@ -1,7 +1,7 @@
 // Micro-benchmarks (Google Benchmark) of the kernels that decide the workloads' speed:
 // gemm at every shape of the W1/W2/W3 training steps and of W4's forward pass, element-wise
-// activations, the bias-row add, a Dense layer forward + backward, W4's whole forward call
-// and one whole W1 training step.
+// activations, the bias-row add, axpy, the thread pool's dispatch, the buffer pool, a Dense
+// layer forward + backward, W4's whole forward call and one whole W1 training step.
 // Run: build/release/bench/soma_kernels_benchmark [--benchmark_filter=REGEX]
 #include <benchmark/benchmark.h>
 
@@ -13,7 +13,10 @@
 
 #include "soma/autograd/grad_mode.hpp"
 #include "soma/bench/workloads.hpp"
+#include "soma/kernels/axpy.hpp"
 #include "soma/kernels/gemm.hpp"
+#include "soma/kernels/thread_pool.hpp"
+#include "soma/kernels/threads.hpp"
 #include "soma/nn/dense.hpp"
 #include "soma/ops/activation.hpp"
 #include "soma/ops/arithmetic.hpp"
@@ -25,7 +28,7 @@ namespace {
 
 using namespace soma;
 
-// Registers a benchmark timed by the wall clock: OpenBLAS runs products on several
+// Registers a benchmark timed by the wall clock: soma's pool runs products on several
 // threads, and the CPU time of the calling thread alone would overstate their speed.
 template <class Function, class... Arguments>
 void register_benchmark(const std::string& name, Function function, Arguments... arguments) {
@@ -164,10 +167,53 @@ void register_elementwise_benchmarks() {
   }
 }
 
+// --- axpy, the thread pool and the buffer pool ------------------------------------------------
+
+// y += alpha x over `count` floats: gradient accumulation and the SGD update. Bytes/s
+// counts the two reads and the write.
+void axpy_benchmark(benchmark::State& state, int64_t count) {
+  std::vector<float> x(static_cast<size_t>(count), 0.5f);
+  std::vector<float> y(static_cast<size_t>(count), 1.0f);
+  for (auto _ : state) {
+    kernels::axpy(count, -1e-3f, x.data(), y.data());
+    benchmark::DoNotOptimize(y.data());
+  }
+  state.SetBytesProcessed(state.iterations() * count * 3 * static_cast<int64_t>(sizeof(float)));
+}
+
+// One parallel_for with a part per thread and (almost) nothing to do: what splitting a
+// product costs beyond the product.
+void parallel_for_dispatch(benchmark::State& state) {
+  std::vector<int64_t> sums(64, 0);
+  for (auto _ : state) {
+    kernels::parallel_for(kernels::thread_count(), 1, [&](int64_t begin, int64_t end) {
+      sums[static_cast<size_t>(begin)] += end - begin;
+    });
+  }
+  benchmark::DoNotOptimize(sums.data());
+}
+
+// A tensor of 32 x 16 floats made and freed: the buffer comes from the pool.
+void tensor_made_and_freed(benchmark::State& state) {
+  for (auto _ : state) {
+    Tensor t = Tensor::empty(Shape{32, 16});
+    benchmark::DoNotOptimize(t.data());
+  }
+}
+
+void register_support_benchmarks() {
+  register_benchmark("axpy/W1/16x16", axpy_benchmark, int64_t{16 * 16});
+  register_benchmark("axpy/W2/784x256", axpy_benchmark, int64_t{784 * 256});
+  register_benchmark("axpy/W3/4096x4096", axpy_benchmark, int64_t{4096} * 4096);
+  register_benchmark("thread_pool/parallel_for_dispatch", parallel_for_dispatch);
+  register_benchmark("buffer_pool/tensor_32x16_made_and_freed", tensor_made_and_freed);
+}
+
 // --- a Dense layer, forward and backward ---------------------------------------------------
 
-// y = x W + b, then backward from y with a seed of ones: matmul, bias add and their
-// gradients, plus the graph's bookkeeping. The input needs no gradient, as for a first layer.
+// y = x W + b, then backward from y with a seed of ones: one linear node and its gradients
+// (into the parameters' gradients from the second iteration on), plus the graph's
+// bookkeeping. The input needs no gradient, as for a first layer.
 void dense_forward_backward(benchmark::State& state, int64_t batch, int64_t inputs,
                             int64_t outputs) {
   Generator generator(0);
@@ -255,6 +301,7 @@ int main(int argc, char** argv) {
   }
   register_inference_gemm_benchmarks();
   register_elementwise_benchmarks();
+  register_support_benchmarks();
   register_dense_benchmarks();
   register_benchmark("w4_forward/batch1", w4_forward, int64_t{1});
   register_benchmark("w4_forward/batch128", w4_forward, int64_t{128});

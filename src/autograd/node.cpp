@@ -5,6 +5,7 @@
 #include <memory>
 
 #include "soma/core/error.hpp"
+#include "soma/core/small_object_pool.hpp"
 
 namespace soma {
 
@@ -75,7 +76,8 @@ Tensor record(Tensor output, const char* name, std::vector<Tensor> inputs,
               Node::BackwardFn backward) {
   TensorImpl* impl = output.impl();
   impl->requires_grad = true;
-  impl->grad_fn = std::make_shared<Node>(name, std::move(inputs), std::move(backward));
+  impl->grad_fn =
+      small_object_pool::make_shared<Node>(name, std::move(inputs), std::move(backward));
   return output;
 }
 
@@ -83,7 +85,8 @@ Tensor record(Tensor output, const char* name, std::vector<Tensor> inputs,
               Node::AccumulatingBackwardFn backward) {
   TensorImpl* impl = output.impl();
   impl->requires_grad = true;
-  impl->grad_fn = std::make_shared<Node>(name, std::move(inputs), std::move(backward));
+  impl->grad_fn =
+      small_object_pool::make_shared<Node>(name, std::move(inputs), std::move(backward));
   return output;
 }
 

@@ -8,6 +8,8 @@
 #include <new>
 #include <vector>
 
+#include "soma/core/sanitizer.hpp"
+
 namespace soma::buffer_pool {
 
 namespace {
@@ -18,17 +20,7 @@ constexpr size_t alignment = 64;
 constexpr size_t cache_limit = size_t{1} << 30;
 constexpr size_t largest_cached_block = size_t{256} << 20;
 
-#if defined(__SANITIZE_ADDRESS__)
-constexpr bool pool_enabled = false;
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-constexpr bool pool_enabled = false;
-#else
-constexpr bool pool_enabled = true;
-#endif
-#else
-constexpr bool pool_enabled = true;
-#endif
+constexpr bool pool_enabled = !built_with_address_sanitizer;
 
 // Size class of a request, and the block size that class allocates: 64 bytes and up,
 // then 2^e, 1.25 2^e, 1.5 2^e, 1.75 2^e.

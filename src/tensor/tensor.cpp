@@ -7,6 +7,7 @@
 
 #include "soma/autograd/node.hpp"
 #include "soma/core/error.hpp"
+#include "soma/core/small_object_pool.hpp"
 
 namespace soma {
 
@@ -40,9 +41,9 @@ int64_t flat_index(const Shape& shape, std::initializer_list<int64_t> index) {
 Tensor::Tensor(std::shared_ptr<TensorImpl> impl) : impl_(std::move(impl)) {}
 
 Tensor Tensor::empty(const Shape& shape) {
-  auto impl = std::make_shared<TensorImpl>();
+  auto impl = small_object_pool::make_shared<TensorImpl>();
   impl->shape = shape;
-  impl->storage = std::make_shared<Storage>(shape.numel());
+  impl->storage = small_object_pool::make_shared<Storage>(shape.numel());
   return Tensor(std::move(impl));
 }
 
@@ -123,7 +124,7 @@ const std::shared_ptr<Node>& Tensor::grad_fn() const {
 
 Tensor Tensor::detach() const {
   const TensorImpl& source = checked(impl_, "detach");
-  auto impl = std::make_shared<TensorImpl>();
+  auto impl = small_object_pool::make_shared<TensorImpl>();
   impl->shape = source.shape;
   impl->storage = source.storage;
   return Tensor(std::move(impl));
