@@ -72,10 +72,10 @@ TEST_P(LinearTest, MatchesMatmulPlusBiasOverThreeBackwardPasses) {
 INSTANTIATE_TEST_SUITE_P(Sizes, LinearTest,
                          ::testing::Values(Sizes{4, 3, 2}, Sizes{1, 784, 256}, Sizes{32, 16, 16},
                                            Sizes{128, 300, 70}),
-                         [](const ::testing::TestParamInfo<Sizes>& info) {
-                           return std::to_string(info.param.samples) + "x" +
-                                  std::to_string(info.param.inputs) + "x" +
-                                  std::to_string(info.param.outputs);
+                         [](const ::testing::TestParamInfo<Sizes>& case_info) {
+                           return std::to_string(case_info.param.samples) + "x" +
+                                  std::to_string(case_info.param.inputs) + "x" +
+                                  std::to_string(case_info.param.outputs);
                          });
 
 TEST(LinearOp, WithoutBiasIsTheProduct) {
