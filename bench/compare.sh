@@ -5,7 +5,7 @@
 #
 # usage: bench/compare.sh [--rounds N] [--workloads W1,W2,W3,W4] [--peer-settings "1:1 2:2"]
 #                         [--soma-threads "1 2"] [--soma PATH] [--soma-coretype C]
-#                         [--peer-coretype C] [--no-rss] [--log FILE]
+#                         [--peer-coretype C] [--no-rss] [--log FILE] [--report LOG]
 #   --rounds N         alternating rounds; every figure is the median over them (default 3)
 #   --peer-settings    the peers' thread settings to try, "TORCH:OPENBLAS" each; their best is
 #                      compared (default "1:1 1:2 2:1 2:2"; OMP_WAIT_POLICY=PASSIVE always)
@@ -20,6 +20,8 @@
 #                      names the core (SkylakeX with AVX-512, else Haswell).
 #   --no-rss           skip the peak-memory runs of W2 (/usr/bin/time -v)
 #   --log FILE         where every raw result line goes (default: a new file in \$TMPDIR)
+#   --report LOG       runs nothing: prints the table again from the raw lines of an earlier
+#                      run's log
 # The peers come from ../shared/peers (relative to the repository root); PyTorch and
 # libtorch from Debian: apt-get install -y python3-torch libtorch-dev
 set -euo pipefail
@@ -35,6 +37,7 @@ soma_coretype=inherit
 peer_coretype=auto
 measure_rss=1
 log=""
+report=""
 
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -47,11 +50,24 @@ while [ $# -gt 0 ]; do
     --peer-coretype) peer_coretype="$2"; shift 2 ;;
     --no-rss) measure_rss=0; shift ;;
     --log) log="$2"; shift 2 ;;
+    --report) report="$2"; shift 2 ;;
     -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
     *) echo "compare.sh: unknown option '$1' (see --help)" >&2; exit 2 ;;
   esac
 done
 
+if [ -n "$report" ]; then
+  [ -f "$report" ] || { echo "compare.sh: --report: no such log '$report'" >&2; exit 2; }
+  log="$report"
+  rounds="$(cut -f3 "$log" | sort -n | tail -1)"
+  started="(an earlier run)"
+  coretype_line="OPENBLAS_CORETYPE: as recorded in the log's lines"
+  python=/usr/bin/python3
+  have_torch=0
+  "$python" -c 'import torch' 2>/dev/null && have_torch=1
+fi
+
+if [ -z "$report" ]; then
 # --- the three sides -------------------------------------------------------------------
 
 install_hint="install the peers from Debian: apt-get install -y python3-torch libtorch-dev"
@@ -180,6 +196,9 @@ for round in $(seq 1 "$rounds"); do
   fi
 done
 
+coretype_line="OPENBLAS_CORETYPE: caller's environment $caller_coretype; OpenBLAS detects '$detected_core' by itself; used: soma $soma_core, peers $peer_core"
+fi  # not --report
+
 # --- the table ------------------------------------------------------------------------------
 
 torch_version="$([ "$have_torch" = 1 ] && "$python" -c 'import torch; print(torch.__version__)' || echo absent)"
@@ -197,11 +216,14 @@ metrics = {  # name: (side-specific key paths, higher is better)
     "W2 samples/s": ({"soma": ("W2", "samples_per_second"), "peer": ("W2", "samples_per_s")}, True),
     "W3 samples/s": ({"soma": ("W3", "samples_per_second"), "peer": ("W3", "samples_per_s")}, True),
     "W3 GFLOP/s": ({"soma": ("W3", "gflops"), "peer": ("W3", "gflops")}, True),
-    "W3 share of bare GEMM": ({"soma": ("W3", "fraction_of_bare_gemm")}, True),
+    "W3 share of bare GEMM": ({"soma": ("W3", "fraction_of_bare_gemm")}, None),
     "W4 batch 1 us": ({"soma": ("W4", "batch1_us"), "peer": ("W4", "us_b1")}, False),
     "W4 batch 128 us": ({"soma": ("W4", "batch128_us"), "peer": ("W4", "us_b128")}, False),
     "W2 peak RSS MiB": ({"soma": ("RSS", "peak_rss_mib"), "peer": ("RSS", "peak_rss_mib")}, False),
 }
+# Accuracy and the share of the bare products belong to the setting that trained fastest,
+# not to whichever setting happens to score best on them.
+reported_at = {"W1 training accuracy": "W1 samples/s", "W3 share of bare GEMM": "W3 samples/s"}
 for line in open(sys.argv[1]):
     side, setting, _round, text = line.rstrip("\n").split("\t", 3)
     record = json.loads(text)
@@ -221,9 +243,9 @@ def best(side, name):
     if not per_setting:
         return None
     higher = metrics[name][1]
-    if higher is None:  # accuracy: reported at the setting that was fastest on W1
-        fastest = best(side, "W1 samples/s")
-        setting = fastest[1] if fastest else next(iter(per_setting))
+    if higher is None:  # reported at the setting that was fastest on its workload
+        fastest = best(side, reported_at[name])
+        setting = fastest[1] if fastest and fastest[1] in per_setting else next(iter(per_setting))
         return statistics.median(per_setting[setting]), setting
     medians = {s: statistics.median(v) for s, v in per_setting.items()}
     chosen = (max if higher else min)(medians, key=medians.get)
@@ -236,7 +258,7 @@ def cell(result, side):
     text = f"{value:,.4f}" if value < 1.5 else (f"{value:,.1f}" if value < 100 else f"{value:,.0f}")
     if setting == "rss":
         return text
-    label = f"{setting} threads" if side == "soma" else f"torch {setting.split(':')[0]}, BLAS {setting.split(':')[1]}"
+    label = f"{setting} thread{'' if setting == '1' else 's'}" if side == "soma" else f"torch {setting.split(':')[0]}, BLAS {setting.split(':')[1]}"
     return f"{text} ({label})"
 
 def speedup(name, soma_result, peer_result):
@@ -282,6 +304,6 @@ print(f"- run: $started, {sys.argv[1]}; rounds: $rounds (median over rounds at e
 print(f"- machine: {soma_info.get('machine', '?')}, {soma_info.get('cpu', '?')}, {soma_info.get('cores', '?')} cores; soma {soma_info.get('build_type', '?')} build, {soma_info.get('blas', '?')}")
 print(f"- peers: PyTorch $torch_version (Debian python3-torch), libtorch $libtorch_version (g++ -O3 -march=native); OMP_WAIT_POLICY=PASSIVE, settings tried (torch:OpenBLAS threads): $peer_settings")
 print(f"- soma threads tried: $soma_threads")
-print(f"- OPENBLAS_CORETYPE: caller's environment $caller_coretype; OpenBLAS detects '$detected_core' by itself; used: soma $soma_core, peers $peer_core")
+print(f"- $coretype_line")
 print("- ratios: rates soma/peer, times and memory peer/soma (above 1: soma is better)")
 EOF
