@@ -5,6 +5,7 @@
 #include <cstring>
 
 #include "soma/core/error.hpp"
+#include "soma/kernels/fill.hpp"
 
 namespace soma::nn {
 
@@ -42,7 +43,11 @@ void Module::train(bool training) {
 }
 
 void Module::zero_grad() {
-  for (auto& [name, tensor] : named_parameters()) tensor.zero_grad();
+  // As Tensor::zero_grad, with large buffers zeroed on all of soma's threads.
+  for (auto& [name, tensor] : named_parameters()) {
+    Tensor gradient = tensor.grad();
+    if (gradient.defined()) kernels::fill(gradient.numel(), 0.0f, gradient.data());
+  }
 }
 
 Tensor Module::register_parameter(const std::string& name, Tensor value) {

@@ -8,6 +8,7 @@
 #include <utility>
 
 #include "soma/core/error.hpp"
+#include "soma/kernels/fill.hpp"
 
 namespace soma {
 
@@ -49,7 +50,12 @@ Optimizer::Optimizer(const char* name, std::vector<Tensor> parameters, float lea
 }
 
 void Optimizer::zero_grad() {
-  for (Tensor& parameter : parameters_) parameter.zero_grad();
+  // Tensor::zero_grad's effect (existing gradients zeroed in place, missing ones left
+  // missing), with large buffers zeroed on all of soma's threads.
+  for (Tensor& parameter : parameters_) {
+    Tensor gradient = parameter.grad();
+    if (gradient.defined()) kernels::fill(gradient.numel(), 0.0f, gradient.data());
+  }
 }
 
 void Optimizer::set_learning_rate(float learning_rate) {
