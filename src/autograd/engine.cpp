@@ -110,6 +110,11 @@ void accumulate_into_leaf(TensorImpl& leaf, const Tensor& contribution) {
     leaf.grad = contribution.clone().impl_ptr();
     return;
   }
+  if (!(leaf.grad->shape == contribution.shape())) {
+    throw Error("backward: a leaf's stored gradient has shape " + leaf.grad->shape.to_string() +
+                " but the leaf has shape " + contribution.shape().to_string() +
+                " (was its gradient replaced by hand?)");
+  }
   kernels::axpy(contribution.numel(), 1.0f, contribution.data(), leaf.grad->storage->data());
 }
 

@@ -57,8 +57,11 @@ size_t class_of(size_t bytes) {
 }  // namespace
 
 void* allocate(size_t bytes) {
-  if (!pool_enabled || bytes == 0 || bytes > largest || lists_gone) return ::operator new(bytes);
+  if (!pool_enabled || bytes == 0 || bytes > largest) return ::operator new(bytes);
   const size_t size_class = class_of(bytes);
+  // Always the whole class: the block may be freed on a thread whose lists still exist and
+  // handed out there for any request of its class.
+  if (lists_gone) return ::operator new((size_class + 1) * granule);
   Lists& lists = this_thread_lists();
   FreeBlock* block = lists.heads[size_class];
   if (block == nullptr) return ::operator new((size_class + 1) * granule);

@@ -10,7 +10,9 @@
 #include <array>
 #include <cctype>
 #include <cstdlib>
+#include <fstream>
 #include <optional>
+#include <string>
 #include <string_view>
 
 // Weak: present only in DYNAMIC_ARCH builds of OpenBLAS; null otherwise.
@@ -64,6 +66,16 @@ std::optional<std::string> environment_value(const char* name) {
   return std::string(value);
 }
 
+// The number of threads of this process, from /proc (0 when it cannot be read).
+int thread_count_of_this_process() {
+  std::ifstream status("/proc/self/status");
+  std::string line;
+  while (std::getline(status, line)) {
+    if (line.rfind("Threads:", 0) == 0) return std::atoi(line.c_str() + 8);
+  }
+  return 0;
+}
+
 BlasCoreChoice choose() {
   // soma's own pool splits the products (kernels/thread_pool): OpenBLAS runs each part on
   // the thread that calls it. Its workers, started when it loaded, would otherwise spin
@@ -86,8 +98,17 @@ BlasCoreChoice choose() {
     choice.reason = "this OpenBLAS has one core only; it cannot be changed";
     return choice;
   }
+  // Changing the core swaps OpenBLAS's table of kernels, and setenv is not safe while
+  // another thread may read the environment: only done while the program has one thread
+  // (before main, unless soma was loaded later with dlopen by a program with threads).
+  if (thread_count_of_this_process() != 1) {
+    choice.reason =
+        "OpenBLAS loaded " + choice.loaded +
+        " kernels; other threads were running, so soma left them (best: " + choice.best + ")";
+    return choice;
+  }
   // OpenBLAS reads OPENBLAS_CORETYPE only inside gotoblas_dynamic_init; the caller's value
-  // is put back at once. This runs before main, while the program has one thread.
+  // is put back at once.
   const std::optional<std::string> previous = environment_value("OPENBLAS_CORETYPE");
   ::setenv("OPENBLAS_CORETYPE", choice.best.c_str(), 1);
   gotoblas_dynamic_quit();

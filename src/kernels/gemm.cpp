@@ -37,9 +37,10 @@ void blas_gemm(const GemmArgs& args) {
               args.b, to_blas_int(args.ldb), args.beta, args.c, to_blas_int(args.ldc));
 }
 
-// One row times a matrix (a batch-1 forward pass) skips the BLAS's packing of B.
-void multiply(const GemmArgs& args) {
-  if (args.m == 1 && !args.transpose_a && !args.transpose_b && row_times_matrix_available()) {
+// One row times a matrix (a batch-1 forward pass) skips the BLAS's packing of B. Decided by
+// the whole product, not by the block, so that every block of a product sums the same way.
+void multiply(const GemmArgs& args, bool one_row) {
+  if (one_row && !args.transpose_a && !args.transpose_b && row_times_matrix_available()) {
     row_times_matrix(args.k, args.n, args.alpha, args.a, args.b, args.ldb, args.beta, args.c);
     return;
   }
@@ -75,7 +76,7 @@ void run_block(void* context, int, int64_t begin, int64_t end) {
     block.b = split.args->transpose_b ? block.b + first * block.ldb : block.b + first;
     block.c = block.c + first;
   }
-  if (block.m > 0 && block.n > 0) multiply(block);
+  if (block.m > 0 && block.n > 0) multiply(block, split.args->m == 1);
 }
 
 }  // namespace
@@ -93,9 +94,14 @@ void gemm(const GemmArgs& args) {
     }
     return;
   }
+  // Every size the BLAS will see is checked here, before the product is split, so that no
+  // part can throw.
+  for (const int64_t extent : {args.m, args.n, args.k, args.lda, args.ldb, args.ldc}) {
+    to_blas_int(extent);
+  }
   const int64_t multiply_adds = args.m * args.n * args.k;
   if (multiply_adds < parallel_threshold) {
-    multiply(args);
+    multiply(args, args.m == 1);
     return;
   }
   Split split{.args = &args};

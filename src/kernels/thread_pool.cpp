@@ -4,14 +4,17 @@
 // pays for a wake-up when the worker it posts to is asleep.
 #include "soma/kernels/thread_pool.hpp"
 
+#include <pthread.h>
 #include <sched.h>
 
 #include <algorithm>
 #include <atomic>
 #include <condition_variable>
+#include <exception>
 #include <memory>
 #include <mutex>
 #include <string>
+#include <system_error>
 #include <thread>
 #include <vector>
 
@@ -35,6 +38,21 @@ constexpr int spins_before_sleep = 20000;
 
 thread_local bool inside_part = false;
 
+// Marks the calling thread as running a part while it lives, also when the part throws.
+class InsidePart {
+ public:
+  InsidePart() : was_inside_(inside_part) { inside_part = true; }
+  ~InsidePart() { inside_part = was_inside_; }
+  InsidePart(const InsidePart&) = delete;
+  InsidePart& operator=(const InsidePart&) = delete;
+
+ private:
+  bool was_inside_;
+};
+
+// Set in the child of a fork: it has the pool's memory but none of its threads.
+std::atomic<bool> forked_child{false};
+
 class Pool {
  public:
   explicit Pool(int threads) { start(threads); }
@@ -50,20 +68,27 @@ class Pool {
     start(threads);
   }
 
-  // False when another thread of the program holds the pool: the caller then runs inline.
+  // False when another thread of the program holds the pool, or in a child process after
+  // fork (which has no workers): the caller then runs inline. An exception thrown by a part
+  // is rethrown here once every part has finished.
   bool try_run(int parts, int64_t count, PartFn body, void* context) {
+    if (forked_child.load(std::memory_order_relaxed)) return false;
     std::unique_lock lock(busy_, std::try_to_lock);
     if (!lock.owns_lock()) return false;
+    parts = std::min(parts, threads_);  // the count may have shrunk since parts_for
+    if (parts < 2) return false;
     // Only the workers of this job read these, and only after their slot is posted; the
     // previous job's workers have all finished (the wait below), so nobody reads them now.
     body_ = body;
     context_ = context;
     count_ = count;
     parts_ = parts;
+    failure_ = nullptr;
     remaining_.store(parts - 1, std::memory_order_relaxed);
     for (int worker = 1; worker < parts; ++worker) post(*slots_[static_cast<size_t>(worker)]);
     run_part(0);
     while (remaining_.load(std::memory_order_acquire) != 0) SOMA_SPIN_PAUSE();
+    if (failure_) std::rethrow_exception(failure_);
     return true;
   }
 
@@ -88,12 +113,20 @@ class Pool {
   }
 
   void start(int threads) {
-    threads_ = threads;
     stopping_.store(false);
     slots_.clear();
     for (int worker = 0; worker < threads; ++worker) slots_.push_back(std::make_unique<Slot>());
+    // A thread that cannot be started (a limit of the process or the container) leaves
+    // the pool with the threads that did start.
+    threads_ = 1;
     for (int worker = 1; worker < threads; ++worker) {
-      workers_.emplace_back([this, worker] { work(*slots_[static_cast<size_t>(worker)], worker); });
+      try {
+        workers_.emplace_back(
+            [this, worker] { work(*slots_[static_cast<size_t>(worker)], worker); });
+      } catch (const std::system_error&) {
+        break;
+      }
+      threads_ = worker + 1;
     }
   }
 
@@ -107,9 +140,13 @@ class Pool {
   void run_part(int part) {
     const int64_t begin = count_ * part / parts_;
     const int64_t end = count_ * (part + 1) / parts_;
-    inside_part = true;
-    body_(context_, part, begin, end);
-    inside_part = false;
+    const InsidePart inside;
+    try {
+      body_(context_, part, begin, end);
+    } catch (...) {
+      std::lock_guard lock(failure_mutex_);
+      if (!failure_) failure_ = std::current_exception();
+    }
   }
 
   void work(Slot& slot, int worker) {
@@ -141,6 +178,8 @@ class Pool {
   std::vector<std::thread> workers_;
   std::atomic<int> remaining_{0};
   std::atomic<bool> stopping_{false};
+  std::mutex failure_mutex_;
+  std::exception_ptr failure_;  // the first exception a part threw in this job
   PartFn body_ = nullptr;
   void* context_ = nullptr;
   int64_t count_ = 0;
@@ -154,9 +193,14 @@ int available_cores() {
   return static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
 }
 
+// Never destroyed: kernels may still run after static destruction has begun (other
+// statics' destructors, atexit handlers), and the workers simply end with the process.
 Pool& pool() {
-  static Pool instance(available_cores());
-  return instance;
+  static Pool* const instance = [] {
+    pthread_atfork(nullptr, nullptr, [] { forked_child.store(true); });
+    return new Pool(available_cores());
+  }();
+  return *instance;
 }
 
 }  // namespace
@@ -170,16 +214,17 @@ int parts_for(int64_t count, int64_t minimum_per_part) {
 void parallel_for(int64_t count, int64_t minimum_per_part, PartFn body, void* context) {
   const int parts = parts_for(count, minimum_per_part);
   if (parts > 1 && pool().try_run(parts, count, body, context)) return;
-  const bool was_inside = inside_part;
-  inside_part = true;
+  const InsidePart inside;
   body(context, 0, 0, count);
-  inside_part = was_inside;
 }
 
 void set_thread_count(int count) {
   if (count < 1) {
     throw Error("set_thread_count: the thread count must be at least 1, got " +
                 std::to_string(count));
+  }
+  if (inside_part) {
+    throw Error("set_thread_count: called from inside a parallel part; the pool is busy");
   }
   pool().resize(count);
 }

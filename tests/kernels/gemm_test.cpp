@@ -9,6 +9,7 @@
 #include <tuple>
 #include <vector>
 
+#include "soma/core/error.hpp"
 #include "soma/kernels/threads.hpp"
 #include "soma/tensor/generator.hpp"
 
@@ -165,6 +166,7 @@ TEST(GemmTest, OneAndTwoThreadsGiveIdenticalBits) {
   for (const auto& [m, n, k] : {std::tuple<int64_t, int64_t, int64_t>{1, 256, 784},
                                 {128, 256, 784},
                                 {600, 20, 40},
+                                {3, 2, 20000},  // split by rows into blocks of 1 and 2 rows
                                 {256, 100, 300}}) {
     const std::vector<float> a = random_values(static_cast<size_t>(m * k), 6);
     const std::vector<float> b = random_values(static_cast<size_t>(k * n), 7);
@@ -186,6 +188,24 @@ TEST(GemmTest, OneAndTwoThreadsGiveIdenticalBits) {
     EXPECT_EQ(results[0], results[1]) << m << "x" << n << "x" << k;
   }
   soma::kernels::set_thread_count(previous);
+}
+
+// Sizes the BLAS cannot take are refused before the product is split over threads.
+TEST(GemmTest, ATooLargeStrideIsAnErrorBeforeAnyWork) {
+  float a = 1.0f;
+  float b = 1.0f;
+  float c = 0.0f;
+  EXPECT_THROW(soma::kernels::gemm({.m = 1,
+                                    .n = 1,
+                                    .k = 1,
+                                    .a = &a,
+                                    .lda = int64_t{3} << 30,
+                                    .b = &b,
+                                    .ldb = 1,
+                                    .c = &c,
+                                    .ldc = 1}),
+               soma::Error);
+  EXPECT_EQ(c, 0.0f);
 }
 
 // With k = 0 the product is empty: C = beta C (BLAS itself would leave C untouched).

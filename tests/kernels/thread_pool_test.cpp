@@ -104,5 +104,33 @@ TEST_F(ThreadPoolTest, TheThreadCountCanBeChangedAndMustBePositive) {
   EXPECT_EQ(thread_count(), 4);
 }
 
+TEST_F(ThreadPoolTest, AnExceptionInAPartReachesTheCallerAfterEveryPartEnds) {
+  set_thread_count(2);
+  std::atomic<int> finished{0};
+  EXPECT_THROW(parallel_for(2, 1,
+                            [&](int64_t begin, int64_t) {
+                              if (begin == 1) throw Error("part 1 failed");
+                              finished.fetch_add(1);
+                            }),
+               Error);
+  EXPECT_EQ(finished.load(), 1);
+  // The pool still works, on both threads.
+  EXPECT_EQ(parts_of(10, 1).size(), 2u);
+}
+
+TEST_F(ThreadPoolTest, TheThreadCountCannotChangeFromInsideAPart) {
+  set_thread_count(2);
+  std::atomic<int> refused{0};
+  parallel_for(2, 1, [&](int64_t, int64_t) {
+    try {
+      set_thread_count(1);
+    } catch (const Error&) {
+      refused.fetch_add(1);
+    }
+  });
+  EXPECT_EQ(refused.load(), 2);
+  EXPECT_EQ(thread_count(), 2);
+}
+
 }  // namespace
 }  // namespace soma::kernels

@@ -12,8 +12,9 @@ namespace soma::kernels {
 
 // body(part, begin, end) for each part of [0, count): parts run concurrently, each on
 // its own thread. With one thread, a count below `minimum_per_part` * 2, or when called
-// from inside a part (or while another thread of the program uses the pool), everything
-// runs as one part on the calling thread.
+// from inside a part (or while another thread of the program uses the pool, or in the
+// child of a fork), everything runs as one part on the calling thread. If a part throws,
+// the first exception is rethrown to the caller after every part has finished.
 using PartFn = void (*)(void* context, int part, int64_t begin, int64_t end);
 void parallel_for(int64_t count, int64_t minimum_per_part, PartFn body, void* context);
 

@@ -5,8 +5,9 @@
 
 namespace soma::kernels {
 
-// Throws soma::Error unless count >= 1. Not to be called while another thread of the
-// program is running soma's kernels.
+// Throws soma::Error unless count >= 1, or when called from inside a parallel part. Waits
+// for a job another thread of the program is running. If the system refuses to start
+// that many threads, the pool keeps those it could start (thread_count() says how many).
 void set_thread_count(int count);
 int thread_count();
 
