@@ -138,6 +138,20 @@ std::vector<GemmCase> gemm_cases() {
 INSTANTIATE_TEST_SUITE_P(AllTransposes, GemmAgainstNaiveLoopTest, ::testing::ValuesIn(gemm_cases()),
                          case_name);
 
+// C (m x n) = A (m x k) B (k x n), all stored without padding, alpha 1 and beta 0.
+void multiply_packed(int64_t m, int64_t n, int64_t k, const std::vector<float>& a,
+                     const std::vector<float>& b, std::vector<float>& c) {
+  soma::kernels::gemm({.m = m,
+                       .n = n,
+                       .k = k,
+                       .a = a.data(),
+                       .lda = k,
+                       .b = b.data(),
+                       .ldb = n,
+                       .c = c.data(),
+                       .ldc = n});
+}
+
 // beta = 0 means C's old contents are not read: NaN there must not leak into the result.
 TEST(GemmTest, ZeroBetaIgnoresWhatCHeld) {
   for (const int64_t m : {int64_t{1}, int64_t{64}}) {
@@ -146,15 +160,7 @@ TEST(GemmTest, ZeroBetaIgnoresWhatCHeld) {
     const std::vector<float> a = random_values(static_cast<size_t>(m * k), 4);
     const std::vector<float> b = random_values(static_cast<size_t>(k * n), 5);
     std::vector<float> c(static_cast<size_t>(m * n), std::nanf(""));
-    soma::kernels::gemm({.m = m,
-                         .n = n,
-                         .k = k,
-                         .a = a.data(),
-                         .lda = k,
-                         .b = b.data(),
-                         .ldb = n,
-                         .c = c.data(),
-                         .ldc = n});
+    multiply_packed(m, n, k, a, b, c);
     for (const float value : c) ASSERT_TRUE(std::isfinite(value)) << "m = " << m;
   }
 }
@@ -174,15 +180,7 @@ TEST(GemmTest, OneAndTwoThreadsGiveIdenticalBits) {
     for (const int threads : {1, 2}) {
       soma::kernels::set_thread_count(threads);
       std::vector<float> c(static_cast<size_t>(m * n));
-      soma::kernels::gemm({.m = m,
-                           .n = n,
-                           .k = k,
-                           .a = a.data(),
-                           .lda = k,
-                           .b = b.data(),
-                           .ldb = n,
-                           .c = c.data(),
-                           .ldc = n});
+      multiply_packed(m, n, k, a, b, c);
       results.push_back(std::move(c));
     }
     EXPECT_EQ(results[0], results[1]) << m << "x" << n << "x" << k;
