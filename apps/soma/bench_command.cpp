@@ -148,6 +148,7 @@ std::string to_json(const Results& results, const bench::RunOptions& options) {
   json.key("blas").value(kernels::blas_description());
   json.key("openblas_coretype").value(environment_value("OPENBLAS_CORETYPE"));
   json.key("blas_core_loaded").value(kernels::blas_core_choice().loaded);
+  json.key("blas_core_best").value(kernels::blas_core_choice().best);
   json.key("blas_core_choice").value(kernels::blas_core_choice().reason);
   json.key("machine").value(host_name());
   json.key("cpu").value(cpu_model());

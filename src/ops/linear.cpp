@@ -3,11 +3,13 @@
 // the parameters' gradient buffers when the engine offers them (from the second step on).
 #include "soma/ops/linear.hpp"
 
+#include "product_into.hpp"
 #include "soma/autograd/node.hpp"
 #include "soma/core/error.hpp"
-#include "soma/kernels/gemm.hpp"
 
 namespace soma {
+
+using detail::product_into;
 
 namespace {
 
@@ -25,24 +27,6 @@ void check_shapes(const Tensor& x, const Tensor& weight, const Tensor& bias) {
                 ") for a weight of shape " + weight.shape().to_string() + ", got " +
                 bias.shape().to_string());
   }
-}
-
-// C (m x n, row stride ldc) = op(A) op(B) + beta C, with A stored (rows_a x cols_a) and B
-// (rows_b x cols_b); m and n are those of op(A) op(B).
-void product_into(float* c, int64_t ldc, const Tensor& a, bool transpose_a, const Tensor& b,
-                  bool transpose_b, float beta) {
-  kernels::gemm({.transpose_a = transpose_a,
-                 .transpose_b = transpose_b,
-                 .m = transpose_a ? a.shape()[1] : a.shape()[0],
-                 .n = transpose_b ? b.shape()[0] : b.shape()[1],
-                 .k = transpose_a ? a.shape()[0] : a.shape()[1],
-                 .a = a.data(),
-                 .lda = a.shape()[1],
-                 .b = b.data(),
-                 .ldb = b.shape()[1],
-                 .beta = beta,
-                 .c = c,
-                 .ldc = ldc});
 }
 
 // total (outputs) += the sum over samples of g (samples x outputs), row after row so that

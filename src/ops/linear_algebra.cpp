@@ -4,6 +4,7 @@
 
 #include <numeric>
 
+#include "product_into.hpp"
 #include "soma/autograd/node.hpp"
 #include "soma/core/error.hpp"
 #include "soma/kernels/gemm.hpp"
@@ -15,24 +16,35 @@ namespace {
 // C (m x n) = op(A) op(B), with A stored (rows_a x cols_a) and B (rows_b x cols_b).
 Tensor gemm_product(const Tensor& a, bool transpose_a, const Tensor& b, bool transpose_b) {
   const int64_t m = transpose_a ? a.shape()[1] : a.shape()[0];
-  const int64_t k = transpose_a ? a.shape()[0] : a.shape()[1];
   const int64_t n = transpose_b ? b.shape()[0] : b.shape()[1];
   Tensor c = Tensor::empty(Shape{m, n});
-  kernels::gemm({.transpose_a = transpose_a,
-                 .transpose_b = transpose_b,
-                 .m = m,
-                 .n = n,
-                 .k = k,
-                 .a = a.data(),
-                 .lda = a.shape()[1],
-                 .b = b.data(),
-                 .ldb = b.shape()[1],
-                 .c = c.data(),
-                 .ldc = n});
+  detail::product_into(c.data(), n, a, transpose_a, b, transpose_b, 0.0f);
   return c;
 }
 
 }  // namespace
+
+namespace detail {
+
+// C (m x n, row stride ldc) = op(A) op(B) + beta C, with A stored (rows_a x cols_a) and B
+// (rows_b x cols_b); m and n are those of op(A) op(B).
+void product_into(float* c, int64_t ldc, const Tensor& a, bool transpose_a, const Tensor& b,
+                  bool transpose_b, float beta) {
+  kernels::gemm({.transpose_a = transpose_a,
+                 .transpose_b = transpose_b,
+                 .m = transpose_a ? a.shape()[1] : a.shape()[0],
+                 .n = transpose_b ? b.shape()[0] : b.shape()[1],
+                 .k = transpose_a ? a.shape()[0] : a.shape()[1],
+                 .a = a.data(),
+                 .lda = a.shape()[1],
+                 .b = b.data(),
+                 .ldb = b.shape()[1],
+                 .beta = beta,
+                 .c = c,
+                 .ldc = ldc});
+}
+
+}  // namespace detail
 
 Tensor matmul(const Tensor& a, const Tensor& b) {
   if (a.rank() != 2 || b.rank() != 2) {

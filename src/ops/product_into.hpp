@@ -1,0 +1,15 @@
+// The matrix product of two 2-d tensors into a buffer, shared by matmul and linear (private
+// to ops): C (m x n, row stride ldc) = op(A) op(B) + beta C, with op() an optional
+// transpose folded into the GEMM's flags; m and n are those of op(A) op(B).
+#pragma once
+
+#include <cstdint>
+
+#include "soma/tensor/tensor.hpp"
+
+namespace soma::detail {
+
+void product_into(float* c, int64_t ldc, const Tensor& a, bool transpose_a, const Tensor& b,
+                  bool transpose_b, float beta);
+
+}  // namespace soma::detail
