@@ -1,5 +1,6 @@
 // The pool: `threads - 1` workers, each waiting on its own slot. A job is a function
-// pointer, its context and the count; worker w runs part w, the caller part 0. Workers spin
+// pointer, its context and a range, written into the slot; worker w runs part w, the
+// caller part 0. Workers spin
 // for a while after each job before sleeping on their slot (a futex), and the caller only
 // pays for a wake-up when the worker it posts to is asleep.
 #include "soma/kernels/thread_pool.hpp"
@@ -77,27 +78,42 @@ class Pool {
     if (!lock.owns_lock()) return false;
     parts = std::min(parts, threads_);  // the count may have shrunk since parts_for
     if (parts < 2) return false;
-    // Only the workers of this job read these, and only after their slot is posted; the
-    // previous job's workers have all finished (the wait below), so nobody reads them now.
-    body_ = body;
-    context_ = context;
-    count_ = count;
-    parts_ = parts;
     failure_ = nullptr;
-    remaining_.store(parts - 1, std::memory_order_relaxed);
-    for (int worker = 1; worker < parts; ++worker) post(*slots_[static_cast<size_t>(worker)]);
-    run_part(0);
-    while (remaining_.load(std::memory_order_acquire) != 0) SOMA_SPIN_PAUSE();
+    // Each worker's job goes into its own slot: one cache line carries the job to the
+    // worker and, in `finished`, the news that it is done back to the caller.
+    for (int worker = 1; worker < parts; ++worker) {
+      Slot& slot = *slots_[static_cast<size_t>(worker)];
+      slot.body = body;
+      slot.context = context;
+      slot.part = worker;
+      slot.begin = count * worker / parts;
+      slot.end = count * (worker + 1) / parts;
+      post(slot);
+    }
+    run_part(body, context, 0, 0, count / parts);
+    for (int worker = 1; worker < parts; ++worker) {
+      const Slot& slot = *slots_[static_cast<size_t>(worker)];
+      const uint32_t job = slot.posted.load(std::memory_order_relaxed);
+      while (slot.finished.load(std::memory_order_acquire) != job) SOMA_SPIN_PAUSE();
+    }
     if (failure_) std::rethrow_exception(failure_);
     return true;
   }
 
  private:
-  // One per worker, on its own cache line: the caller posts a job by bumping `posted`.
+  // One per worker. The caller writes the job's fields and then bumps `posted`; the worker
+  // runs it and sets `finished` to the same number. The mutex and condition variable, used
+  // only to sleep, sit on the next cache line.
   struct alignas(64) Slot {
     std::atomic<uint32_t> posted{0};
+    std::atomic<uint32_t> finished{0};
     std::atomic<bool> sleeping{false};
-    std::mutex mutex;
+    int part = 0;
+    PartFn body = nullptr;  // null: the pool is stopping
+    void* context = nullptr;
+    int64_t begin = 0;
+    int64_t end = 0;
+    alignas(64) std::mutex mutex;
     std::condition_variable wake;
   };
 
@@ -113,7 +129,6 @@ class Pool {
   }
 
   void start(int threads) {
-    stopping_.store(false);
     slots_.clear();
     for (int worker = 0; worker < threads; ++worker) slots_.push_back(std::make_unique<Slot>());
     // A thread that cannot be started (a limit of the process or the container) leaves
@@ -121,8 +136,7 @@ class Pool {
     threads_ = 1;
     for (int worker = 1; worker < threads; ++worker) {
       try {
-        workers_.emplace_back(
-            [this, worker] { work(*slots_[static_cast<size_t>(worker)], worker); });
+        workers_.emplace_back([this, worker] { work(*slots_[static_cast<size_t>(worker)]); });
       } catch (const std::system_error&) {
         break;
       }
@@ -131,25 +145,25 @@ class Pool {
   }
 
   void stop() {
-    stopping_.store(true, std::memory_order_seq_cst);
-    for (size_t worker = 1; worker < slots_.size(); ++worker) post(*slots_[worker]);
+    for (size_t worker = 1; worker < workers_.size() + 1; ++worker) {
+      slots_[worker]->body = nullptr;
+      post(*slots_[worker]);
+    }
     for (std::thread& worker : workers_) worker.join();
     workers_.clear();
   }
 
-  void run_part(int part) {
-    const int64_t begin = count_ * part / parts_;
-    const int64_t end = count_ * (part + 1) / parts_;
+  void run_part(PartFn body, void* context, int part, int64_t begin, int64_t end) {
     const InsidePart inside;
     try {
-      body_(context_, part, begin, end);
+      body(context, part, begin, end);
     } catch (...) {
       std::lock_guard lock(failure_mutex_);
       if (!failure_) failure_ = std::current_exception();
     }
   }
 
-  void work(Slot& slot, int worker) {
+  void work(Slot& slot) {
     // Slots start at 0: a job (or the stop) posted before this thread first runs is seen.
     uint32_t seen = 0;
     while (true) {
@@ -166,9 +180,9 @@ class Pool {
         continue;
       }
       seen = now;
-      if (stopping_.load(std::memory_order_acquire)) return;
-      run_part(worker);
-      remaining_.fetch_sub(1, std::memory_order_acq_rel);
+      if (slot.body == nullptr) return;
+      run_part(slot.body, slot.context, slot.part, slot.begin, slot.end);
+      slot.finished.store(now, std::memory_order_release);
     }
   }
 
@@ -176,14 +190,8 @@ class Pool {
   int threads_ = 1;
   std::vector<std::unique_ptr<Slot>> slots_;
   std::vector<std::thread> workers_;
-  std::atomic<int> remaining_{0};
-  std::atomic<bool> stopping_{false};
   std::mutex failure_mutex_;
   std::exception_ptr failure_;  // the first exception a part threw in this job
-  PartFn body_ = nullptr;
-  void* context_ = nullptr;
-  int64_t count_ = 0;
-  int parts_ = 1;
 };
 
 int available_cores() {
