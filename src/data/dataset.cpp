@@ -1,9 +1,8 @@
 // Row gathering for batches and splits.
 #include "soma/data/dataset.hpp"
 
-#include <cstring>
-
 #include "soma/core/error.hpp"
+#include "soma/kernels/gather_rows.hpp"
 
 namespace soma::data {
 
@@ -14,17 +13,14 @@ Tensor gather_rows(const Tensor& x, std::span<const int64_t> rows) {
   std::vector<int64_t> extents(x.shape().begin(), x.shape().end());
   extents[0] = static_cast<int64_t>(rows.size());
   Tensor out = Tensor::empty(Shape(std::span<const int64_t>(extents)));
-  const float* in = x.data();
-  float* result = out.data();
-  for (size_t i = 0; i < rows.size(); ++i) {
-    const int64_t row = rows[i];
+  for (const int64_t row : rows) {
     if (row < 0 || row >= count) {
       throw Error("gather_rows: row " + std::to_string(row) + " is out of range for shape " +
                   x.shape().to_string());
     }
-    std::memcpy(result + static_cast<int64_t>(i) * row_size, in + row * row_size,
-                static_cast<size_t>(row_size) * sizeof(float));
   }
+  kernels::gather_rows(x.data(), row_size, rows.data(), static_cast<int64_t>(rows.size()),
+                       out.data());
   return out;
 }
 
