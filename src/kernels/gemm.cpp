@@ -37,14 +37,32 @@ void blas_gemm(const GemmArgs& args) {
               args.b, to_blas_int(args.ldb), args.beta, args.c, to_blas_int(args.ldc));
 }
 
+// Every row of C (m x n, row stride ldc) set to the bias.
+void fill_rows_with_bias(const GemmArgs& args) {
+  for (int64_t i = 0; i < args.m; ++i) {
+    float* __restrict row = args.c + i * args.ldc;
+    const float* __restrict bias = args.bias;
+    for (int64_t j = 0; j < args.n; ++j) row[j] = bias[j];
+  }
+}
+
 // One row times a matrix (a batch-1 forward pass) skips the BLAS's packing of B. Decided by
 // the whole product, not by the block, so that every block of a product sums the same way.
 void multiply(const GemmArgs& args, bool one_row) {
   if (one_row && !args.transpose_a && !args.transpose_b && row_times_matrix_available()) {
-    row_times_matrix(args.k, args.n, args.alpha, args.a, args.b, args.ldb, args.beta, args.c);
+    row_times_matrix(args.k, args.n, args.alpha, args.a, args.b, args.ldb, args.beta, args.c,
+                     args.bias);
     return;
   }
-  blas_gemm(args);
+  if (args.bias == nullptr) {
+    blas_gemm(args);
+  } else {
+    // The BLAS has no bias: C starts as the bias and the product is added onto it.
+    fill_rows_with_bias(args);
+    GemmArgs onto_bias = args;
+    onto_bias.beta = 1.0f;
+    blas_gemm(onto_bias);
+  }
 }
 
 // Below this many multiply-adds a product runs on one thread: handing half of it to
@@ -75,6 +93,7 @@ void run_block(void* context, int, int64_t begin, int64_t end) {
     // Column j of op(B): column j of B, or row j of B when B is transposed.
     block.b = split.args->transpose_b ? block.b + first * block.ldb : block.b + first;
     block.c = block.c + first;
+    if (block.bias != nullptr) block.bias += first;
   }
   if (block.m > 0 && block.n > 0) multiply(block, split.args->m == 1);
 }
@@ -84,12 +103,19 @@ void run_block(void* context, int, int64_t begin, int64_t end) {
 void gemm(const GemmArgs& args) {
   if (args.m == 0 || args.n == 0) return;
   blas_core_choice();  // already made, unless a static initialiser multiplies before ours
+  if (args.bias != nullptr && args.beta != 0.0f) {
+    throw Error("gemm: beta must be 0 when a bias is given (the bias replaces beta C)");
+  }
   if (args.k == 0) {
     // BLAS would leave C untouched; the product of empty matrices is zero.
-    for (int64_t i = 0; i < args.m; ++i) {
-      for (int64_t j = 0; j < args.n; ++j) {
-        float& c = args.c[i * args.ldc + j];
-        c = args.beta == 0.0f ? 0.0f : args.beta * c;
+    if (args.bias != nullptr) {
+      fill_rows_with_bias(args);
+    } else {
+      for (int64_t i = 0; i < args.m; ++i) {
+        for (int64_t j = 0; j < args.n; ++j) {
+          float& c = args.c[i * args.ldc + j];
+          c = args.beta == 0.0f ? 0.0f : args.beta * c;
+        }
       }
     }
     return;

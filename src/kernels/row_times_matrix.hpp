@@ -1,6 +1,6 @@
-// y = alpha x B + beta y for one row x (1 x k) and B (k x n, row stride ldb), without the
-// packing of B that a general GEMM does first: for a single row, reading B once is the
-// whole cost (a batch-1 forward pass). AVX-512 when the CPU has it.
+// y = alpha x B + beta y (or + a bias) for one row x (1 x k) and B (k x n, row stride
+// ldb), without the packing of B that a general GEMM does first: for a single row, reading
+// B once is the whole cost (a batch-1 forward pass). AVX-512 when the CPU has it.
 #pragma once
 
 #include <cstdint>
@@ -10,8 +10,9 @@ namespace soma::kernels {
 // Whether row_times_matrix runs on this CPU (AVX-512F); callers use the BLAS otherwise.
 bool row_times_matrix_available();
 
-// beta == 0 ignores y's contents (it may be uninitialised).
+// beta == 0 ignores y's contents (it may be uninitialised). With a bias (n values), y =
+// alpha x B + bias and beta is not used.
 void row_times_matrix(int64_t k, int64_t n, float alpha, const float* x, const float* b,
-                      int64_t ldb, float beta, float* y);
+                      int64_t ldb, float beta, float* y, const float* bias);
 
 }  // namespace soma::kernels

@@ -49,15 +49,9 @@ Tensor linear(const Tensor& x, const Tensor& weight, const Tensor& bias) {
   const int64_t samples = x.shape()[0];
   const int64_t outputs = weight.shape()[1];
   Tensor out = Tensor::empty(Shape{samples, outputs});
-  if (bias.defined()) {
-    // Every row starts as b; the product is then added onto it.
-    float* __restrict rows = out.data();
-    const float* __restrict b = bias.data();
-    for (int64_t i = 0; i < samples; ++i) {
-      for (int64_t j = 0; j < outputs; ++j) rows[i * outputs + j] = b[j];
-    }
-  }
-  product_into(out.data(), outputs, x, false, weight, false, bias.defined() ? 1.0f : 0.0f);
+  // Every row starts as b, written by the thread that then adds its columns of the product.
+  product_into(out.data(), outputs, x, false, weight, false, 0.0f,
+               bias.defined() ? bias.data() : nullptr);
   const bool with_bias = bias.defined();
   if (!(with_bias ? should_record(x, weight, bias) : should_record(x, weight))) return out;
   std::vector<Tensor> inputs = {x, weight};

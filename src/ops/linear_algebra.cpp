@@ -27,9 +27,9 @@ Tensor gemm_product(const Tensor& a, bool transpose_a, const Tensor& b, bool tra
 namespace detail {
 
 // C (m x n, row stride ldc) = op(A) op(B) + beta C, with A stored (rows_a x cols_a) and B
-// (rows_b x cols_b); m and n are those of op(A) op(B).
+// (rows_b x cols_b); m and n are those of op(A) op(B). With a bias, + the bias in every row.
 void product_into(float* c, int64_t ldc, const Tensor& a, bool transpose_a, const Tensor& b,
-                  bool transpose_b, float beta) {
+                  bool transpose_b, float beta, const float* bias) {
   kernels::gemm({.transpose_a = transpose_a,
                  .transpose_b = transpose_b,
                  .m = transpose_a ? a.shape()[1] : a.shape()[0],
@@ -41,7 +41,8 @@ void product_into(float* c, int64_t ldc, const Tensor& a, bool transpose_a, cons
                  .ldb = b.shape()[1],
                  .beta = beta,
                  .c = c,
-                 .ldc = ldc});
+                 .ldc = ldc,
+                 .bias = bias});
 }
 
 }  // namespace detail

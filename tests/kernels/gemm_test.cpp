@@ -1,5 +1,6 @@
-// Tests soma::kernels::gemm, C = alpha op(A) op(B) + beta C on row-major buffers, against a
-// naive triple loop in double: all four transpose combinations, padded rows, and k = 0.
+// Tests soma::kernels::gemm, C = alpha op(A) op(B) + beta C (or + a bias row) on row-major
+// buffers, against a naive triple loop in double: all four transpose combinations, padded
+// rows, a bias on one thread and split over threads, and k = 0.
 #include "soma/kernels/gemm.hpp"
 
 #include <gtest/gtest.h>
@@ -44,6 +45,7 @@ float op_at(const Stored& m, bool transposed, int64_t i, int64_t p) {
 // The expected C, by the definition, in double.
 std::vector<double> naive_gemm(const GemmArgs& args, const Stored& a, const Stored& b,
                                const std::vector<float>& c) {
+  // With a bias, C's old contents are not read.
   std::vector<double> expected(c.begin(), c.end());
   for (int64_t i = 0; i < args.m; ++i) {
     for (int64_t j = 0; j < args.n; ++j) {
@@ -53,7 +55,8 @@ std::vector<double> naive_gemm(const GemmArgs& args, const Stored& a, const Stor
                  op_at(b, args.transpose_b, p, j);
       }
       double& out = expected[static_cast<size_t>(i * args.ldc + j)];
-      out = args.alpha * total + args.beta * out;
+      out = args.bias != nullptr ? args.alpha * total + args.bias[j]
+                                 : args.alpha * total + args.beta * out;
     }
   }
   return expected;
@@ -67,14 +70,16 @@ struct GemmCase {
   int64_t k;
   float alpha;
   float beta;
-  int64_t padding;  // extra floats at the end of every stored row of A, B and C
+  int64_t padding;         // extra floats at the end of every stored row of A, B and C
+  bool with_bias = false;  // C = alpha op(A) op(B) + a bias row (beta 0)
 };
 
 std::string case_name(const ::testing::TestParamInfo<GemmCase>& info) {
   const GemmCase& c = info.param;
   return std::string(c.transpose_a ? "At" : "A") + (c.transpose_b ? "Bt" : "B") + "_" +
          std::to_string(c.m) + "x" + std::to_string(c.n) + "x" + std::to_string(c.k) +
-         (c.alpha != 1.0f || c.beta != 0.0f ? "_scaled" : "") + (c.padding > 0 ? "_padded" : "");
+         (c.alpha != 1.0f || c.beta != 0.0f ? "_scaled" : "") + (c.padding > 0 ? "_padded" : "") +
+         (c.with_bias ? "_bias" : "");
 }
 
 class GemmAgainstNaiveLoopTest : public ::testing::TestWithParam<GemmCase> {};
@@ -88,6 +93,7 @@ TEST_P(GemmAgainstNaiveLoopTest, MatchesTheNaiveTripleLoop) {
       c.transpose_b ? stored_matrix(c.n, c.k, c.padding, 2) : stored_matrix(c.k, c.n, c.padding, 2);
   const int64_t ldc = c.n + c.padding;
   std::vector<float> result = random_values(static_cast<size_t>(c.m * ldc), 3);
+  const std::vector<float> bias = random_values(static_cast<size_t>(c.n), 4);
   const GemmArgs args{.transpose_a = c.transpose_a,
                       .transpose_b = c.transpose_b,
                       .m = c.m,
@@ -100,7 +106,8 @@ TEST_P(GemmAgainstNaiveLoopTest, MatchesTheNaiveTripleLoop) {
                       .ldb = b.ld,
                       .beta = c.beta,
                       .c = result.data(),
-                      .ldc = ldc};
+                      .ldc = ldc,
+                      .bias = c.with_bias ? bias.data() : nullptr};
   const std::vector<double> expected = naive_gemm(args, a, b, result);
   soma::kernels::gemm(args);
   for (size_t i = 0; i < result.size(); ++i) {
@@ -130,6 +137,13 @@ std::vector<GemmCase> gemm_cases() {
       // Products large enough to be split by columns, and a tall narrow one split by rows.
       cases.push_back({transpose_a, transpose_b, 130, 200, 60, 1.0f, 0.0f, 2});
       cases.push_back({transpose_a, transpose_b, 600, 20, 40, 2.0f, -1.0f, 0});
+      // A bias row: on one thread, in the row kernel (every block width and a masked tail),
+      // and in blocks split by columns and by rows, where each block starts from its part.
+      cases.push_back({transpose_a, transpose_b, 3, 5, 4, 1.0f, 0.0f, 1, true});
+      cases.push_back({transpose_a, transpose_b, 1, 503, 40, 1.5f, 0.0f, 0, true});
+      cases.push_back({transpose_a, transpose_b, 1, 700, 120, 1.0f, 0.0f, 3, true});
+      cases.push_back({transpose_a, transpose_b, 130, 200, 60, 1.0f, 0.0f, 2, true});
+      cases.push_back({transpose_a, transpose_b, 600, 20, 40, -0.5f, 0.0f, 0, true});
     }
   }
   return cases;
@@ -138,9 +152,11 @@ std::vector<GemmCase> gemm_cases() {
 INSTANTIATE_TEST_SUITE_P(AllTransposes, GemmAgainstNaiveLoopTest, ::testing::ValuesIn(gemm_cases()),
                          case_name);
 
-// C (m x n) = A (m x k) B (k x n), all stored without padding, alpha 1 and beta 0.
+// C (m x n) = A (m x k) B (k x n) (+ the bias row, when given), all stored without
+// padding, alpha 1 and beta 0.
 void multiply_packed(int64_t m, int64_t n, int64_t k, const std::vector<float>& a,
-                     const std::vector<float>& b, std::vector<float>& c) {
+                     const std::vector<float>& b, std::vector<float>& c,
+                     const float* bias = nullptr) {
   soma::kernels::gemm({.m = m,
                        .n = n,
                        .k = k,
@@ -149,7 +165,8 @@ void multiply_packed(int64_t m, int64_t n, int64_t k, const std::vector<float>& 
                        .b = b.data(),
                        .ldb = n,
                        .c = c.data(),
-                       .ldc = n});
+                       .ldc = n,
+                       .bias = bias});
 }
 
 // beta = 0 means C's old contents are not read: NaN there must not leak into the result.
@@ -176,14 +193,18 @@ TEST(GemmTest, OneAndTwoThreadsGiveIdenticalBits) {
                                 {256, 100, 300}}) {
     const std::vector<float> a = random_values(static_cast<size_t>(m * k), 6);
     const std::vector<float> b = random_values(static_cast<size_t>(k * n), 7);
-    std::vector<std::vector<float>> results;
-    for (const int threads : {1, 2}) {
-      soma::kernels::set_thread_count(threads);
-      std::vector<float> c(static_cast<size_t>(m * n));
-      multiply_packed(m, n, k, a, b, c);
-      results.push_back(std::move(c));
+    const std::vector<float> bias = random_values(static_cast<size_t>(n), 8);
+    for (const float* start : {static_cast<const float*>(nullptr), bias.data()}) {
+      std::vector<std::vector<float>> results;
+      for (const int threads : {1, 2}) {
+        soma::kernels::set_thread_count(threads);
+        std::vector<float> c(static_cast<size_t>(m * n));
+        multiply_packed(m, n, k, a, b, c, start);
+        results.push_back(std::move(c));
+      }
+      EXPECT_EQ(results[0], results[1])
+          << m << "x" << n << "x" << k << (start != nullptr ? " with a bias" : "");
     }
-    EXPECT_EQ(results[0], results[1]) << m << "x" << n << "x" << k;
   }
   soma::kernels::set_thread_count(previous);
 }
@@ -238,6 +259,48 @@ TEST(GemmTest, EmptyInnerDimensionWithZeroBetaGivesZeros) {
                        .c = c.data(),
                        .ldc = 2});
   EXPECT_EQ(c, std::vector<float>(4, 0.0f));
+}
+
+// With k = 0 and a bias, every row of C is the bias.
+TEST(GemmTest, EmptyInnerDimensionWithABiasGivesTheBias) {
+  std::vector<float> c = {1.0f, std::nanf(""), 3.0f, 4.0f, 5.0f, 6.0f};
+  const std::vector<float> bias = {0.5f, -1.0f, 2.0f};
+  const float unused = 99.0f;
+  soma::kernels::gemm({.m = 2,
+                       .n = 3,
+                       .k = 0,
+                       .a = &unused,
+                       .lda = 1,
+                       .b = &unused,
+                       .ldb = 3,
+                       .c = c.data(),
+                       .ldc = 3,
+                       .bias = bias.data()});
+  EXPECT_EQ(c, (std::vector<float>{0.5f, -1.0f, 2.0f, 0.5f, -1.0f, 2.0f}));
+}
+
+// A bias replaces beta C: asking for both is an error, and C is left as it was.
+TEST(GemmTest, BiasWithNonZeroBetaIsRefused) {
+  std::vector<float> c = {7.0f};
+  const float one = 1.0f;
+  try {
+    soma::kernels::gemm({.m = 1,
+                         .n = 1,
+                         .k = 1,
+                         .a = &one,
+                         .lda = 1,
+                         .b = &one,
+                         .ldb = 1,
+                         .beta = 1.0f,
+                         .c = c.data(),
+                         .ldc = 1,
+                         .bias = &one});
+    FAIL() << "expected soma::Error";
+  } catch (const soma::Error& error) {
+    EXPECT_STREQ(error.what(),
+                 "gemm: beta must be 0 when a bias is given (the bias replaces beta C)");
+  }
+  EXPECT_EQ(c[0], 7.0f);
 }
 
 TEST(GemmTest, EmptyOutputTouchesNothing) {

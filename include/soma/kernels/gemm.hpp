@@ -1,5 +1,6 @@
 // Single-precision matrix product C = alpha * op(A) * op(B) + beta * C on row-major
-// buffers, with op() an optional transpose folded into the BLAS call (no copies).
+// buffers, with op() an optional transpose folded into the BLAS call (no copies), or
+// C = alpha * op(A) * op(B) + bias with a bias row added to every row of C.
 // Backed by OpenBLAS; the rest of soma calls only this.
 #pragma once
 
@@ -22,6 +23,10 @@ struct GemmArgs {
   float beta = 0.0f;
   float* c = nullptr;
   int64_t ldc = 0;
+  // n values that every row of C starts from instead of beta C (beta must then be 0): the
+  // bias of a layer, written by the thread that computes those columns, just before it
+  // adds the product onto them.
+  const float* bias = nullptr;
 };
 
 void gemm(const GemmArgs& args);
