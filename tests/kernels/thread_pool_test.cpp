@@ -49,6 +49,19 @@ TEST_F(ThreadPoolTest, EveryIndexRunsExactlyOnce) {
   }
 }
 
+// A named callable, const or not, is accepted as well as a temporary one.
+TEST_F(ThreadPoolTest, TakesANamedCallable) {
+  set_thread_count(2);
+  std::vector<std::atomic<int>> runs(100);
+  const auto count_runs = [&](int64_t begin, int64_t end) {
+    for (int64_t i = begin; i < end; ++i) runs[static_cast<size_t>(i)].fetch_add(1);
+  };
+  parallel_for(static_cast<int64_t>(runs.size()), 1, count_runs);
+  auto count_again = count_runs;
+  parallel_for(static_cast<int64_t>(runs.size()), 1, count_again);
+  for (size_t i = 0; i < runs.size(); ++i) ASSERT_EQ(runs[i].load(), 2) << i;
+}
+
 TEST_F(ThreadPoolTest, ThePartsAreContiguousEvenAndFixedByTheThreadCount) {
   set_thread_count(3);
   const auto parts = parts_of(10, 1);

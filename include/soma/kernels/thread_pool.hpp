@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstdint>
+#include <type_traits>
 
 namespace soma::kernels {
 
@@ -24,9 +25,9 @@ void parallel_for(int64_t count, int64_t minimum_per_part, Body&& body) {
   parallel_for(
       count, minimum_per_part,
       [](void* context, int, int64_t begin, int64_t end) {
-        (*static_cast<Body*>(context))(begin, end);
+        (*static_cast<std::remove_reference_t<Body>*>(context))(begin, end);
       },
-      &body);
+      const_cast<void*>(static_cast<const void*>(&body)));
 }
 
 // The number of parts parallel_for would use for `count` items now.
