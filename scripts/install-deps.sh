@@ -4,7 +4,7 @@ set -euo pipefail
 
 packages=(
   build-essential cmake pkg-config   # compiler and build
-  libopenblas-dev                    # matrix products
+  libdnnl-dev libopenblas-dev        # matrix products (oneDNN, OpenBLAS)
   libgtest-dev libgmock-dev          # tests
   clang-format                       # the format check in scripts/test.sh
   libcairo2-dev                      # pictures (PNG) of decision regions and curves

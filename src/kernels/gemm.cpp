@@ -1,11 +1,17 @@
-// gemm through OpenBLAS's CBLAS interface.
+// gemm: soma's row kernel for one-row products, OpenBLAS's sgemm for small ones and
+// oneDNN's for large ones (SOMA_GEMM can pick one library for all), split over soma's
+// threads by blocks of C.
 #include "soma/kernels/gemm.hpp"
 
 #include <cblas.h>
+#include <omp.h>
 
 #include <algorithm>
 #include <climits>
+#include <cstdlib>
+#include <string_view>
 
+#include "oneapi/dnnl/dnnl.h"
 #include "row_times_matrix.hpp"
 #include "soma/core/error.hpp"
 #include "soma/kernels/blas_core.hpp"
@@ -30,11 +36,75 @@ blasint to_blas_int(int64_t value) {
 
 namespace {
 
-void blas_gemm(const GemmArgs& args) {
+enum class Library { openblas, onednn };
+enum class Choice { by_size, openblas, onednn };
+
+// SOMA_GEMM, read once: unset or "auto" chooses by size (below), "openblas" or "onednn" one
+// library for every product.
+Choice choice() {
+  static const Choice chosen = [] {
+    const char* value = std::getenv("SOMA_GEMM");
+    const std::string_view name = value == nullptr ? "" : value;
+    if (name.empty() || name == "auto") return Choice::by_size;
+    if (name == "openblas") return Choice::openblas;
+    if (name == "onednn") return Choice::onednn;
+    throw Error("SOMA_GEMM: unknown value '" + std::string(name) +
+                "' (expected auto, openblas or onednn)");
+  }();
+  return chosen;
+}
+
+// From this many multiply-adds in a product on, oneDNN's sgemm is the faster one on soma's
+// measurements (one thread each, all four transpose cases): 15-40% less time from 2^20
+// multiply-adds up (a 128-sample batch through 128-256 wide layers), equal on 4096-wide
+// layers, and up to several times slower on small products, where its per-call cost
+// dominates (W1's 32 x 16 x 16).
+constexpr int64_t onednn_from_multiply_adds = int64_t{1} << 20;
+
+// The library for a whole product (every block of it uses the same, so that the split
+// over threads does not change which library sums which element).
+Library library_for(int64_t multiply_adds) {
+  switch (choice()) {
+    case Choice::openblas:
+      return Library::openblas;
+    case Choice::onednn:
+      return Library::onednn;
+    case Choice::by_size:
+      break;
+  }
+  return multiply_adds >= onednn_from_multiply_adds ? Library::onednn : Library::openblas;
+}
+
+void openblas_gemm(const GemmArgs& args) {
   cblas_sgemm(CblasRowMajor, args.transpose_a ? CblasTrans : CblasNoTrans,
               args.transpose_b ? CblasTrans : CblasNoTrans, to_blas_int(args.m),
               to_blas_int(args.n), to_blas_int(args.k), args.alpha, args.a, to_blas_int(args.lda),
               args.b, to_blas_int(args.ldb), args.beta, args.c, to_blas_int(args.ldc));
+}
+
+void onednn_gemm(const GemmArgs& args) {
+  // oneDNN's OpenMP runtime would start a team of threads in every thread that calls it;
+  // soma splits products itself, so each call runs on its caller's thread alone. The
+  // setting belongs to that thread and is put back, so a program's own OpenMP code keeps
+  // what it set.
+  const int previous = omp_get_max_threads();
+  omp_set_num_threads(1);
+  const dnnl_status_t status =
+      dnnl_sgemm(args.transpose_a ? 'T' : 'N', args.transpose_b ? 'T' : 'N', args.m, args.n, args.k,
+                 args.alpha, args.a, args.lda, args.b, args.ldb, args.beta, args.c, args.ldc);
+  omp_set_num_threads(previous);
+  if (status != dnnl_success) {
+    throw Error("gemm: oneDNN's sgemm failed with status " +
+                std::to_string(static_cast<int>(status)));
+  }
+}
+
+void library_gemm(const GemmArgs& args, Library library) {
+  if (library == Library::onednn) {
+    onednn_gemm(args);
+  } else {
+    openblas_gemm(args);
+  }
 }
 
 // Every row of C (m x n, row stride ldc) set to the bias.
@@ -46,22 +116,34 @@ void fill_rows_with_bias(const GemmArgs& args) {
   }
 }
 
-// One row times a matrix (a batch-1 forward pass) skips the BLAS's packing of B. Decided by
-// the whole product, not by the block, so that every block of a product sums the same way.
-void multiply(const GemmArgs& args, bool one_row) {
-  if (one_row && !args.transpose_a && !args.transpose_b && row_times_matrix_available()) {
+// How every block of one product is computed, decided by the whole product so that all
+// its blocks sum the same way: one row times a matrix (a batch-1 forward pass) by soma's
+// row kernel, which skips the packing of B, else by the library for the product's size.
+struct Plan {
+  bool row_kernel = false;
+  Library library = Library::openblas;
+};
+
+Plan plan_for(const GemmArgs& args) {
+  return {.row_kernel =
+              args.m == 1 && !args.transpose_a && !args.transpose_b && row_times_matrix_available(),
+          .library = library_for(args.m * args.n * args.k)};
+}
+
+void multiply(const GemmArgs& args, const Plan& plan) {
+  if (plan.row_kernel) {
     row_times_matrix(args.k, args.n, args.alpha, args.a, args.b, args.ldb, args.beta, args.c,
                      args.bias);
     return;
   }
   if (args.bias == nullptr) {
-    blas_gemm(args);
+    library_gemm(args, plan.library);
   } else {
-    // The BLAS has no bias: C starts as the bias and the product is added onto it.
+    // The libraries have no bias: C starts as the bias and the product is added onto it.
     fill_rows_with_bias(args);
     GemmArgs onto_bias = args;
     onto_bias.beta = 1.0f;
-    blas_gemm(onto_bias);
+    library_gemm(onto_bias, plan.library);
   }
 }
 
@@ -70,11 +152,13 @@ void multiply(const GemmArgs& args, bool one_row) {
 constexpr int64_t parallel_threshold = 64 * 1024;
 
 // Splits of C into column blocks (or row blocks when C is tall and narrow), one per
-// thread. Blocks are whole multiples of 16 columns (one AVX-512 register) where possible,
-// and every element of C is still one dot product over all of k in the same order, so
-// the result does not depend on the thread count.
+// thread. Blocks are whole multiples of 16 columns (one AVX-512 register) where possible.
+// The split is fixed by the thread count, so the same thread count gives the same bits.
+// Across thread counts the bits agree on the products the tests check, not on every
+// shape: the libraries choose their kernels by the size of the block they are given.
 struct Split {
   const GemmArgs* args = nullptr;
+  Plan plan;
   bool by_rows = false;
   int64_t units = 0;  // blocks of 16 columns, or rows
 };
@@ -95,7 +179,7 @@ void run_block(void* context, int, int64_t begin, int64_t end) {
     block.c = block.c + first;
     if (block.bias != nullptr) block.bias += first;
   }
-  if (block.m > 0 && block.n > 0) multiply(block, split.args->m == 1);
+  if (block.m > 0 && block.n > 0) multiply(block, split.plan);
 }
 
 }  // namespace
@@ -103,6 +187,7 @@ void run_block(void* context, int, int64_t begin, int64_t end) {
 void gemm(const GemmArgs& args) {
   if (args.m == 0 || args.n == 0) return;
   blas_core_choice();  // already made, unless a static initialiser multiplies before ours
+  choice();            // an unknown SOMA_GEMM is reported here, not inside a part
   if (args.bias != nullptr && args.beta != 0.0f) {
     throw Error("gemm: beta must be 0 when a bias is given (the bias replaces beta C)");
   }
@@ -120,17 +205,18 @@ void gemm(const GemmArgs& args) {
     }
     return;
   }
-  // Every size the BLAS will see is checked here, before the product is split, so that no
-  // part can throw.
+  // Every size OpenBLAS would see is checked here (whichever library runs), before the
+  // product is split, so that no part can throw for it.
   for (const int64_t extent : {args.m, args.n, args.k, args.lda, args.ldb, args.ldc}) {
     to_blas_int(extent);
   }
   const int64_t multiply_adds = args.m * args.n * args.k;
+  const Plan plan = plan_for(args);
   if (multiply_adds < parallel_threshold) {
-    multiply(args, args.m == 1);
+    multiply(args, plan);
     return;
   }
-  Split split{.args = &args};
+  Split split{.args = &args, .plan = plan};
   const int64_t column_blocks = (args.n + 15) / 16;
   // Columns when there are enough of them for every thread; rows for tall, narrow C.
   split.by_rows = column_blocks < 2 * thread_count() && args.m > args.n;
@@ -138,10 +224,27 @@ void gemm(const GemmArgs& args) {
   parallel_for(split.units, 1, run_block, &split);
 }
 
-std::string blas_description() {
+std::string gemm_libraries() {
+  const dnnl_version_t* version = dnnl_version();
+  const std::string onednn = "oneDNN " + std::to_string(version->major) + "." +
+                             std::to_string(version->minor) + "." + std::to_string(version->patch);
   // openblas_get_config() begins with "OpenBLAS" and its version.
-  return std::string(openblas_get_config()) + " (" + openblas_get_corename() + " kernels, " +
-         std::to_string(thread_count()) + " soma threads)";
+  const std::string openblas =
+      std::string(openblas_get_config()) + " (" + openblas_get_corename() + " kernels)";
+  switch (choice()) {
+    case Choice::openblas:
+      return openblas + " for every product (SOMA_GEMM=openblas)";
+    case Choice::onednn:
+      return onednn + " for every product (SOMA_GEMM=onednn)";
+    case Choice::by_size:
+      break;
+  }
+  return openblas + " below " + std::to_string(onednn_from_multiply_adds) + " multiply-adds, " +
+         onednn + " from there";
+}
+
+std::string blas_description() {
+  return gemm_libraries() + ", " + std::to_string(thread_count()) + " soma threads";
 }
 
 }  // namespace soma::kernels

@@ -1,7 +1,7 @@
 // Single-precision matrix product C = alpha * op(A) * op(B) + beta * C on row-major
-// buffers, with op() an optional transpose folded into the BLAS call (no copies), or
+// buffers, with op() an optional transpose folded into the library's call (no copies), or
 // C = alpha * op(A) * op(B) + bias with a bias row added to every row of C.
-// Backed by OpenBLAS; the rest of soma calls only this.
+// Backed by OpenBLAS and oneDNN (see gemm_libraries()); the rest of soma calls only this.
 #pragma once
 
 #include <cstdint>
@@ -31,7 +31,18 @@ struct GemmArgs {
 
 void gemm(const GemmArgs& args);
 
-// Which BLAS soma links, with its build configuration and core type, e.g. for `soma bench`.
+// Which library runs the products soma's own row kernel does not take: OpenBLAS for small
+// ones, oneDNN from 2^20 multiply-adds on (the faster of the two on each side, measured),
+// unless the environment's SOMA_GEMM (read once) says "openblas" or "onednn" for all of
+// them ("auto" or unset: by size). Any other value makes gemm() throw soma::Error naming
+// SOMA_GEMM; so do the descriptions below.
+
+// The libraries as chosen, with versions, OpenBLAS's build configuration and core type,
+// e.g. "OpenBLAS 0.3.21 ... (SkylakeX kernels) below 1048576 multiply-adds, oneDNN 2.6.3
+// from there".
+std::string gemm_libraries();
+
+// gemm_libraries() and soma's thread count, e.g. for `soma bench`.
 std::string blas_description();
 
 }  // namespace soma::kernels
