@@ -1,19 +1,23 @@
 // Micro-benchmarks (Google Benchmark) of the kernels that decide the workloads' speed:
 // gemm at every shape of the W1/W2/W3 training steps and of W4's forward pass, element-wise
-// activations, the bias-row add, axpy, the thread pool's dispatch, the buffer pool, a Dense
-// layer forward + backward, W4's whole forward call and one whole W1 training step.
-// Run: build/release/bench/soma_kernels_benchmark [--benchmark_filter=REGEX]
+// activations, the bias-row add, axpy, W2's batch gathering, the thread pool's dispatch, the
+// buffer pool, a Dense layer forward + backward, W4's whole forward call and one whole W1
+// training step.
+// Run: build/release/bench/soma_kernels_benchmark [--benchmark_filter=REGEX]; with
+// SOMA_GEMM=openblas or SOMA_GEMM=onednn, every product runs on that one library.
 #include <benchmark/benchmark.h>
 
 #include <cstdint>
 #include <numeric>
 #include <span>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "soma/autograd/grad_mode.hpp"
 #include "soma/bench/workloads.hpp"
 #include "soma/kernels/axpy.hpp"
+#include "soma/kernels/gather_rows.hpp"
 #include "soma/kernels/gemm.hpp"
 #include "soma/kernels/thread_pool.hpp"
 #include "soma/kernels/threads.hpp"
@@ -193,6 +197,30 @@ void parallel_for_dispatch(benchmark::State& state) {
   benchmark::DoNotOptimize(sums.data());
 }
 
+// W2's batch gathering: 128 rows of 784 floats from 60,000, in a shuffled order (each batch
+// of the benchmark takes the next 128 rows of one permutation). Bytes/s counts the copy.
+void gather_rows_benchmark(benchmark::State& state) {
+  const int64_t samples = 60'000;
+  const int64_t row_size = 784;
+  const int64_t batch = 128;
+  std::vector<float> data(static_cast<size_t>(samples * row_size), 0.5f);
+  std::vector<int64_t> order(static_cast<size_t>(samples));
+  std::iota(order.begin(), order.end(), int64_t{0});
+  Generator generator(3);
+  for (size_t i = order.size() - 1; i > 0; --i) {  // Fisher-Yates
+    std::swap(order[i], order[static_cast<size_t>(generator.below(static_cast<uint64_t>(i) + 1))]);
+  }
+  std::vector<float> out(static_cast<size_t>(batch * row_size));
+  int64_t start = 0;
+  for (auto _ : state) {
+    kernels::gather_rows(data.data(), row_size, order.data() + start, batch, out.data());
+    benchmark::DoNotOptimize(out.data());
+    start = start + 2 * batch <= samples ? start + batch : 0;
+  }
+  state.SetBytesProcessed(state.iterations() * batch * row_size *
+                          static_cast<int64_t>(sizeof(float)));
+}
+
 // A tensor of 32 x 16 floats made and freed: the buffer comes from the pool.
 void tensor_made_and_freed(benchmark::State& state) {
   for (auto _ : state) {
@@ -205,6 +233,7 @@ void register_support_benchmarks() {
   register_benchmark("axpy/W1/16x16", axpy_benchmark, int64_t{16 * 16});
   register_benchmark("axpy/W2/784x256", axpy_benchmark, int64_t{784 * 256});
   register_benchmark("axpy/W3/4096x4096", axpy_benchmark, int64_t{4096} * 4096);
+  register_benchmark("gather_rows/W2/128_of_60000x784", gather_rows_benchmark);
   register_benchmark("thread_pool/parallel_for_dispatch", parallel_for_dispatch);
   register_benchmark("buffer_pool/tensor_32x16_made_and_freed", tensor_made_and_freed);
 }
