@@ -105,9 +105,13 @@ std::vector<Tensor> topological_order(const Tensor& root) {
 namespace {
 
 // grad += contribution, in place, so that a leaf's gradient keeps its buffer across steps.
+// A leaf without a gradient takes the contribution itself when nothing else refers to it or
+// to its buffer (the fresh result of a backward function), else a copy of it.
 void accumulate_into_leaf(TensorImpl& leaf, const Tensor& contribution) {
   if (!leaf.grad) {
-    leaf.grad = contribution.clone().impl_ptr();
+    const std::shared_ptr<TensorImpl>& impl = contribution.impl_ptr();
+    const bool only_reference = impl.use_count() == 1 && impl->storage.use_count() == 1;
+    leaf.grad = only_reference ? impl : contribution.clone().impl_ptr();
     return;
   }
   if (!(leaf.grad->shape == contribution.shape())) {
@@ -146,9 +150,12 @@ void run_backward(const Tensor& root, const Tensor& seed, bool retain_graph) {
     const Tensor gradient = std::move(pending[step]);
     pending[step] = Tensor();
     TensorImpl& impl = *tensor.impl();
-    if (!impl.grad_fn || impl.retains_grad) accumulate_into_leaf(impl, gradient);
+    if (!impl.grad_fn) {
+      accumulate_into_leaf(impl, gradient);  // `gradient`'s last use
+      continue;
+    }
+    if (impl.retains_grad) accumulate_into_leaf(impl, gradient);
     Node* node = impl.grad_fn.get();
-    if (node == nullptr) continue;
     const std::vector<Tensor>& inputs = node->inputs();
     // Leaf inputs that already have a gradient buffer may receive their share in place.
     std::array<float*, 32> leaf_gradients{};

@@ -49,10 +49,14 @@ Optimizer::Optimizer(const char* name, std::vector<Tensor> parameters, float lea
   }
 }
 
-void Optimizer::zero_grad() {
+void Optimizer::zero_grad(bool set_to_none) {
   // Tensor::zero_grad's effect (existing gradients zeroed in place, missing ones left
   // missing), with large buffers zeroed on all of soma's threads.
   for (Tensor& parameter : parameters_) {
+    if (set_to_none) {
+      parameter.clear_grad();
+      continue;
+    }
     Tensor gradient = parameter.grad();
     if (gradient.defined()) kernels::fill(gradient.numel(), 0.0f, gradient.data());
   }

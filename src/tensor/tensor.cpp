@@ -110,6 +110,11 @@ void Tensor::zero_grad() {
   }
 }
 
+void Tensor::clear_grad() {
+  checked(impl_, "clear_grad");
+  impl_->grad.reset();
+}
+
 void Tensor::retain_grad() {
   checked(impl_, "retain_grad");
   if (!impl_->requires_grad) {

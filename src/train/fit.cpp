@@ -132,7 +132,8 @@ History fit(nn::Module& model, Optimizer& optimizer, const data::Dataset& traini
           order.data() + start, static_cast<size_t>(std::min(batch_size, samples - start)));
       const Tensor x = data::gather_rows(training.features, rows);
       const Tensor t = data::gather_rows(targets, rows);
-      optimizer.zero_grad();
+      // Dropped, not zeroed: backward writes each gradient afresh (no zeroing pass).
+      optimizer.zero_grad(/*set_to_none=*/true);
       const Tensor out = model.forward(x);
       const Tensor loss = compute_loss(options.loss, out, t);
       const float value = loss.item();

@@ -70,6 +70,35 @@ TEST(EngineTest, GradientsAccumulateOverBackwardCallsUntilZeroGrad) {
   EXPECT_EQ(x.grad().data(), buffer);
 }
 
+// clear_grad drops the gradient; the next backward writes it afresh instead of adding.
+TEST(EngineTest, ClearGradMakesTheNextBackwardWriteAFreshGradient) {
+  Tensor x = parameter({-1.0f, 0.5f, 2.0f});
+  soma::sum(x * x + x).backward();
+  x.clear_grad();
+  EXPECT_FALSE(x.grad().defined());
+  soma::sum(x * x + x).backward();
+  expect_values(x.grad(), {-1.0f, 2.0f, 5.0f});
+}
+
+// A leaf without a gradient may take a backward function's result as its gradient, but
+// never a buffer that something else still holds: y = a + b hands the same incoming
+// gradient to both inputs, and a seed belongs to the caller.
+TEST(EngineTest, FreshLeafGradientsShareNoBuffer) {
+  Tensor a = parameter({1.0f, 2.0f});
+  Tensor b = parameter({3.0f, 4.0f});
+  soma::sum(a + b).backward();
+  ASSERT_NE(a.grad().data(), b.grad().data());
+  a.grad().data()[0] = 7.0f;
+  expect_values(b.grad(), {1.0f, 1.0f});
+
+  Tensor x = parameter({5.0f, 6.0f});
+  Tensor seed = soma::tensor({0.5f, 2.0f});
+  x.backward(seed);
+  EXPECT_NE(x.grad().data(), seed.data());
+  seed.data()[0] = 9.0f;
+  expect_values(x.grad(), {0.5f, 2.0f});
+}
+
 TEST(EngineTest, ZeroGradBeforeAnyBackwardIsANoOp) {
   Tensor x = parameter({1.0f});
   x.zero_grad();

@@ -190,6 +190,18 @@ TEST(SgdTest, ZeroGradZeroesExistingGradientsAndLeavesMissingOnesMissing) {
   expect_values(a, {1.0, 2.0});
 }
 
+TEST(SgdTest, ZeroGradSetToNoneDropsEveryGradient) {
+  Tensor a = parameter({1.0f, 2.0f});
+  Tensor b = parameter({3.0f});
+  Sgd sgd({a, b});
+  set_gradient(a, {4.0f, 5.0f});
+  sgd.zero_grad(/*set_to_none=*/true);
+  EXPECT_FALSE(a.grad().defined());
+  EXPECT_FALSE(b.grad().defined());
+  sgd.step();  // parameters without a gradient are skipped
+  expect_values(a, {1.0, 2.0});
+}
+
 TEST(SgdTest, StepRecordsNoGraph) {
   Tensor p = parameter({1.0f, 2.0f});
   Sgd sgd({p}, {.learning_rate = 0.5f});

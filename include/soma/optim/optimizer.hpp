@@ -18,7 +18,10 @@ class Optimizer {
 
   // Sets every parameter's gradient to zero, keeping its buffer (parameters that have no
   // gradient yet keep none). Call it before each backward pass: backward() accumulates.
-  void zero_grad();
+  // With set_to_none the gradients are dropped instead (Tensor::clear_grad): the next
+  // backward pass writes fresh ones, skipping a zeroing pass and a read of the zeros (what
+  // train::fit does; the buffers return to soma's pool and are reused).
+  void zero_grad(bool set_to_none = false);
   // One update of every parameter that has a gradient, in place through data(): no graph
   // is recorded. Parameters whose grad() is undefined are skipped and their state is kept.
   virtual void step() = 0;

@@ -66,6 +66,9 @@ class Tensor {
   Tensor grad() const;
   // Sets the gradient to zero, keeping its buffer (no-op while there is none).
   void zero_grad();
+  // Drops the gradient: grad() is undefined until the next backward pass, which then writes
+  // a fresh gradient instead of adding onto a zeroed one (one pass over the buffer fewer).
+  void clear_grad();
   // Keep the gradient of this non-leaf tensor after backward (leaves always keep theirs).
   void retain_grad();
   const std::shared_ptr<Node>& grad_fn() const;
