@@ -54,11 +54,12 @@ Choice choice() {
   return chosen;
 }
 
-// From this many multiply-adds in a product on, oneDNN's sgemm is the faster one on soma's
-// measurements (one thread each, all four transpose cases): 15-40% less time from 2^20
-// multiply-adds up (a 128-sample batch through 128-256 wide layers), equal on 4096-wide
-// layers, and up to several times slower on small products, where its per-call cost
-// dominates (W1's 32 x 16 x 16).
+// From this many multiply-adds in a product on, oneDNN's sgemm runs it. Measured with
+// soma_kernels_benchmark --benchmark_filter='^gemm/' under SOMA_GEMM=openblas and onednn
+// (docs/PERFORMANCE.md): oneDNN takes 21-29% less time on W2's products from 4 M
+// multiply-adds up and 1-16% less on W3's, but 1.1-6.4 times as long on W1's tiny ones,
+// where its per-call cost dominates; at W2's 128 x 10 x 128 (164 K) the two trade places
+// with the transposes.
 constexpr int64_t onednn_from_multiply_adds = int64_t{1} << 20;
 
 // The library for a whole product (every block of it uses the same, so that the split
