@@ -83,17 +83,27 @@ void openblas_gemm(const GemmArgs& args) {
               args.b, to_blas_int(args.ldb), args.beta, args.c, to_blas_int(args.ldc));
 }
 
+// Sets the calling thread's OpenMP thread count to 1 while it lives, then puts it back.
+class OneOpenMpThread {
+ public:
+  OneOpenMpThread() : previous_(omp_get_max_threads()) { omp_set_num_threads(1); }
+  ~OneOpenMpThread() { omp_set_num_threads(previous_); }
+  OneOpenMpThread(const OneOpenMpThread&) = delete;
+  OneOpenMpThread& operator=(const OneOpenMpThread&) = delete;
+
+ private:
+  int previous_;
+};
+
 void onednn_gemm(const GemmArgs& args) {
   // oneDNN's OpenMP runtime would start a team of threads in every thread that calls it;
   // soma splits products itself, so each call runs on its caller's thread alone. The
   // setting belongs to that thread and is put back, so a program's own OpenMP code keeps
   // what it set.
-  const int previous = omp_get_max_threads();
-  omp_set_num_threads(1);
+  const OneOpenMpThread one_thread;
   const dnnl_status_t status =
       dnnl_sgemm(args.transpose_a ? 'T' : 'N', args.transpose_b ? 'T' : 'N', args.m, args.n, args.k,
                  args.alpha, args.a, args.lda, args.b, args.ldb, args.beta, args.c, args.ldc);
-  omp_set_num_threads(previous);
   if (status != dnnl_success) {
     throw Error("gemm: oneDNN's sgemm failed with status " +
                 std::to_string(static_cast<int>(status)));
@@ -125,10 +135,10 @@ struct Plan {
   Library library = Library::openblas;
 };
 
-Plan plan_for(const GemmArgs& args) {
+Plan plan_for(const GemmArgs& args, int64_t multiply_adds) {
   return {.row_kernel =
               args.m == 1 && !args.transpose_a && !args.transpose_b && row_times_matrix_available(),
-          .library = library_for(args.m * args.n * args.k)};
+          .library = library_for(multiply_adds)};
 }
 
 void multiply(const GemmArgs& args, const Plan& plan) {
@@ -186,12 +196,12 @@ void run_block(void* context, int, int64_t begin, int64_t end) {
 }  // namespace
 
 void gemm(const GemmArgs& args) {
-  if (args.m == 0 || args.n == 0) return;
-  blas_core_choice();  // already made, unless a static initialiser multiplies before ours
-  choice();            // an unknown SOMA_GEMM is reported here, not inside a part
+  choice();  // an unknown SOMA_GEMM is reported here, not inside a part
   if (args.bias != nullptr && args.beta != 0.0f) {
     throw Error("gemm: beta must be 0 when a bias is given (the bias replaces beta C)");
   }
+  if (args.m == 0 || args.n == 0) return;
+  blas_core_choice();  // already made, unless a static initialiser multiplies before ours
   if (args.k == 0) {
     // BLAS would leave C untouched; the product of empty matrices is zero.
     if (args.bias != nullptr) {
@@ -212,7 +222,7 @@ void gemm(const GemmArgs& args) {
     to_blas_int(extent);
   }
   const int64_t multiply_adds = args.m * args.n * args.k;
-  const Plan plan = plan_for(args);
+  const Plan plan = plan_for(args, multiply_adds);
   if (multiply_adds < parallel_threshold) {
     multiply(args, plan);
     return;

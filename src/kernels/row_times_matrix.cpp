@@ -77,8 +77,9 @@ void row_times_matrix(int64_t k, int64_t n, float alpha, const float* x, const f
                       int64_t ldb, float beta, float* y, const float* bias) {
   // Wide blocks first: more independent accumulators hide the multiply-add latency.
   int64_t j = 0;
-  for (; j + 256 <= n; j += 256)
+  for (; j + 256 <= n; j += 256) {
     column_block<16>(k, alpha, x, b + j, ldb, beta, y + j, at(bias, j));
+  }
   if (j + 128 <= n) {
     column_block<8>(k, alpha, x, b + j, ldb, beta, y + j, at(bias, j));
     j += 128;

@@ -1,8 +1,7 @@
 // The pool: `threads - 1` workers, each waiting on its own slot. A job is a function
 // pointer, its context and a range, written into the slot; worker w runs part w, the
-// caller part 0. Workers spin
-// for a while after each job before sleeping on their slot (a futex), and the caller only
-// pays for a wake-up when the worker it posts to is asleep.
+// caller part 0. Workers spin for a while after each job before sleeping on their slot (a
+// futex), and the caller only pays for a wake-up when the worker it posts to is asleep.
 #include "soma/kernels/thread_pool.hpp"
 
 #include <pthread.h>
@@ -117,7 +116,9 @@ class Pool {
     std::condition_variable wake;
   };
 
-  static void post(Slot& slot) {
+  // noexcept: a mutex that fails here (it cannot in practice) must end the program rather
+  // than unwind while posted workers still read the caller's context.
+  static void post(Slot& slot) noexcept {
     // seq_cst on both sides: either the caller sees `sleeping` and wakes the worker (taking
     // the mutex first, so the worker is inside wait() by then), or the worker sees the new
     // `posted` before it sleeps.

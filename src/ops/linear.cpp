@@ -49,7 +49,7 @@ Tensor linear(const Tensor& x, const Tensor& weight, const Tensor& bias) {
   const int64_t samples = x.shape()[0];
   const int64_t outputs = weight.shape()[1];
   Tensor out = Tensor::empty(Shape{samples, outputs});
-  // Every row starts as b, written by the thread that then adds its columns of the product.
+  // Every row starts as b: each block of C on the thread that then adds its product.
   product_into(out.data(), outputs, x, false, weight, false, 0.0f,
                bias.defined() ? bias.data() : nullptr);
   const bool with_bias = bias.defined();

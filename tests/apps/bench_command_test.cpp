@@ -88,15 +88,19 @@ TEST(BenchCommand, MovesOpenBlasOffTheCoreTheEnvironmentForces) {
   EXPECT_NE(moved.out.find("\"openblas_coretype\": \"Prescott\""), std::string::npos)
       << "the caller's variable is put back: " << moved.out;
 
-  const CommandResult kept = run_soma("bench --quick --json --workload W4 --reps 1",
-                                      "OPENBLAS_CORETYPE=Prescott SOMA_BLAS_CORETYPE=keep");
+  // SOMA_GEMM=auto: the description names OpenBLAS's kernels even if the tests run with
+  // SOMA_GEMM=onednn.
+  const CommandResult kept =
+      run_soma("bench --quick --json --workload W4 --reps 1",
+               "OPENBLAS_CORETYPE=Prescott SOMA_BLAS_CORETYPE=keep SOMA_GEMM=auto");
   ASSERT_EQ(kept.exit_code, 0) << kept.err;
   EXPECT_NE(kept.out.find("(Prescott kernels)"), std::string::npos) << kept.out;
 }
 
 // SOMA_GEMM picks one library for every product; an unknown value is an error naming it.
 TEST(BenchCommand, SomaGemmChoosesTheLibrary) {
-  const CommandResult by_size = run_soma("bench --quick --json --workload W4 --reps 1");
+  const CommandResult by_size =
+      run_soma("bench --quick --json --workload W4 --reps 1", "SOMA_GEMM=auto");
   ASSERT_EQ(by_size.exit_code, 0) << by_size.err;
   EXPECT_NE(json_string(by_size.out, "blas").find(" below 1048576 multiply-adds, oneDNN "),
             std::string::npos)

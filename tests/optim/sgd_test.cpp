@@ -195,6 +195,7 @@ TEST(SgdTest, ZeroGradSetToNoneDropsEveryGradient) {
   Tensor b = parameter({3.0f});
   Sgd sgd({a, b});
   set_gradient(a, {4.0f, 5.0f});
+  set_gradient(b, {6.0f});
   sgd.zero_grad(/*set_to_none=*/true);
   EXPECT_FALSE(a.grad().defined());
   EXPECT_FALSE(b.grad().defined());

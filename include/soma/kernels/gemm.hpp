@@ -24,8 +24,8 @@ struct GemmArgs {
   float* c = nullptr;
   int64_t ldc = 0;
   // n values that every row of C starts from instead of beta C (beta must then be 0): the
-  // bias of a layer, written by the thread that computes those columns, just before it
-  // adds the product onto them.
+  // bias of a layer. Each block of C (columns or rows) starts from it on the thread that
+  // computes the block; the one-row kernel adds it in registers.
   const float* bias = nullptr;
 };
 

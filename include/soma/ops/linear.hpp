@@ -1,7 +1,7 @@
 // The fully connected layer's affine map as one operation: x W + b. One graph node
 // instead of a product and a broadcast add, the bias written into the product's output
-// by the GEMM itself (each block of columns starts as b on the thread that computes it,
-// and the product is added onto it), and in backward the bias
+// by the GEMM itself (each block of C starts as b on the thread that computes it, and the
+// product is added onto it), and in backward the bias
 // gradient as column sums of the incoming gradient, with no broadcast bookkeeping.
 #pragma once
 

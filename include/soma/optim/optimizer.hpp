@@ -20,7 +20,9 @@ class Optimizer {
   // gradient yet keep none). Call it before each backward pass: backward() accumulates.
   // With set_to_none the gradients are dropped instead (Tensor::clear_grad): the next
   // backward pass writes fresh ones, skipping a zeroing pass and a read of the zeros (what
-  // train::fit does; the buffers return to soma's pool and are reused).
+  // train::fit does; the buffers return to soma's pool and are reused). A parameter that
+  // then gets no gradient in a step is skipped by step(), as in PyTorch, where a zeroed
+  // gradient would still have moved it by momentum or weight decay.
   void zero_grad(bool set_to_none = false);
   // One update of every parameter that has a gradient, in place through data(): no graph
   // is recorded. Parameters whose grad() is undefined are skipped and their state is kept.
