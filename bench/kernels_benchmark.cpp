@@ -207,9 +207,7 @@ void gather_rows_benchmark(benchmark::State& state) {
   std::vector<int64_t> order(static_cast<size_t>(samples));
   std::iota(order.begin(), order.end(), int64_t{0});
   Generator generator(3);
-  for (size_t i = order.size() - 1; i > 0; --i) {  // Fisher-Yates
-    std::swap(order[i], order[static_cast<size_t>(generator.below(static_cast<uint64_t>(i) + 1))]);
-  }
+  generator.shuffle(order);
   std::vector<float> out(static_cast<size_t>(batch * row_size));
   int64_t start = 0;
   for (auto _ : state) {
@@ -302,7 +300,7 @@ void w1_training_step(benchmark::State& state) {
   std::vector<int64_t> order(static_cast<size_t>(data.size()));
   std::iota(order.begin(), order.end(), 0);
   Generator generator(2);
-  for (size_t i = order.size(); i > 1; --i) std::swap(order[i - 1], order[generator.below(i)]);
+  generator.shuffle(order);
   const int64_t batch = workload.batch_size;
   int64_t start = 0;
   for (auto _ : state) {

@@ -21,14 +21,6 @@ std::string number_text(double value) {
   return buffer;
 }
 
-// Fisher-Yates with the generator's unbiased below(), as fit() shuffles its epochs.
-void shuffle(std::vector<int64_t>& rows, Generator& generator) {
-  for (size_t i = rows.size(); i > 1; --i) {
-    const auto j = static_cast<size_t>(generator.below(i));
-    std::swap(rows[i - 1], rows[j]);
-  }
-}
-
 // The row indices of each class in order, or of all rows as one group for regression.
 std::vector<std::vector<int64_t>> groups_of(const Dataset& dataset, const std::string& operation) {
   if (!dataset.features.defined() || !dataset.targets.defined() || dataset.size() == 0) {
@@ -67,7 +59,7 @@ std::vector<std::vector<int64_t>> partition(const Dataset& dataset,
   Generator generator(seed);
   std::vector<std::vector<int64_t>> parts(fractions.size() + 1);
   for (std::vector<int64_t>& group : groups) {
-    shuffle(group, generator);
+    generator.shuffle(group);
     size_t start = 0;
     for (size_t k = 0; k < fractions.size(); ++k) {
       const auto wanted =

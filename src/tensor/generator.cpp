@@ -3,6 +3,7 @@
 
 #include <cmath>
 #include <numbers>
+#include <utility>
 
 #include "soma/core/error.hpp"
 
@@ -67,6 +68,13 @@ uint64_t Generator::below(uint64_t bound) {
   uint64_t draw = next_u64();
   while (draw >= limit) draw = next_u64();
   return draw % bound;
+}
+
+void Generator::shuffle(std::span<int64_t> values) {
+  for (size_t i = values.size(); i > 1; --i) {
+    const auto j = static_cast<size_t>(below(i));
+    std::swap(values[i - 1], values[j]);
+  }
 }
 
 }  // namespace soma

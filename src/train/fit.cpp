@@ -20,14 +20,6 @@ namespace {
 
 constexpr double not_a_number = std::numeric_limits<double>::quiet_NaN();
 
-// Fisher-Yates with the generator's unbiased below(), so a seed fixes every epoch's order.
-void shuffle(std::vector<int64_t>& order, Generator& generator) {
-  for (size_t i = order.size(); i > 1; --i) {
-    const auto j = static_cast<size_t>(generator.below(i));
-    std::swap(order[i - 1], order[j]);
-  }
-}
-
 // Running totals over the batches of one pass.
 struct Tally {
   double loss_sum = 0.0;
@@ -124,7 +116,7 @@ History fit(nn::Module& model, Optimizer& optimizer, const data::Dataset& traini
   for (int epoch = 1; epoch <= options.epochs; ++epoch) {
     const auto started = std::chrono::steady_clock::now();
     if (options.schedule != nullptr) options.schedule->apply(optimizer, epoch - 1);
-    if (options.shuffle) shuffle(order, generator);
+    if (options.shuffle) generator.shuffle(order);
 
     Tally tally;
     for (int64_t start = 0; start < samples; start += batch_size) {

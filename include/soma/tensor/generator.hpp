@@ -6,6 +6,7 @@
 
 #include <array>
 #include <cstdint>
+#include <span>
 
 namespace soma {
 
@@ -20,6 +21,9 @@ class Generator {
   float normal();
   // Uniform integer in [0, bound), without modulo bias; bound must be positive.
   uint64_t below(uint64_t bound);
+  // Puts `values` in a uniformly random order: Fisher-Yates with below(), so a seed fixes
+  // the order (fit's epochs, the dataset splits).
+  void shuffle(std::span<int64_t> values);
 
  private:
   std::array<uint64_t, 4> state_{};
