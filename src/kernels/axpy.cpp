@@ -20,10 +20,6 @@ void axpy_range(float alpha, const float* x, float* y, int64_t begin, int64_t en
 }  // namespace
 
 void axpy(int64_t count, float alpha, const float* x, float* y) {
-  if (count < 2 * minimum_per_part) {  // one part: skip the pool's bookkeeping
-    axpy_range(alpha, x, y, 0, count);
-    return;
-  }
   parallel_for(count, minimum_per_part,
                [=](int64_t begin, int64_t end) { axpy_range(alpha, x, y, begin, end); });
 }

@@ -13,10 +13,6 @@ constexpr int64_t minimum_per_part = 65536;
 }  // namespace
 
 void fill(int64_t count, float value, float* out) {
-  if (count < 2 * minimum_per_part) {
-    std::fill_n(out, count, value);
-    return;
-  }
   parallel_for(count, minimum_per_part,
                [=](int64_t begin, int64_t end) { std::fill_n(out + begin, end - begin, value); });
 }

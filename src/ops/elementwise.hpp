@@ -14,23 +14,13 @@ namespace soma::detail {
 // 128 x 256 activations (32,768 elements) gained nothing, W3's 256 x 4096 ones gain.
 inline constexpr int64_t elements_per_part = 128 * 1024;
 
-// loop(begin, end) over [0, count), in parts on soma's threads when count is large.
-template <class Loop>
-void for_each_part(int64_t count, const Loop& loop) {
-  if (count < 2 * elements_per_part) {
-    loop(int64_t{0}, count);
-  } else {
-    kernels::parallel_for(count, elements_per_part, loop);
-  }
-}
-
 // out[i] = f(x[i]).
 template <class F>
 Tensor map_unary(const Tensor& x, F f) {
   Tensor out = Tensor::empty(x.shape());
   const float* in = x.data();
   float* result = out.data();
-  for_each_part(x.numel(), [&](int64_t begin, int64_t end) {
+  kernels::parallel_for(x.numel(), elements_per_part, [&](int64_t begin, int64_t end) {
     const float* __restrict source = in;
     float* __restrict target = result;
     for (int64_t i = begin; i < end; ++i) target[i] = f(source[i]);
@@ -45,7 +35,7 @@ Tensor map_same_shape(const Tensor& x, const Tensor& y, F f) {
   const float* a = x.data();
   const float* b = y.data();
   float* result = out.data();
-  for_each_part(x.numel(), [&](int64_t begin, int64_t end) {
+  kernels::parallel_for(x.numel(), elements_per_part, [&](int64_t begin, int64_t end) {
     const float* __restrict first = a;
     const float* __restrict second = b;
     float* __restrict target = result;

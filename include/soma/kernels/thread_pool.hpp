@@ -19,9 +19,14 @@ namespace soma::kernels {
 using PartFn = void (*)(void* context, int part, int64_t begin, int64_t end);
 void parallel_for(int64_t count, int64_t minimum_per_part, PartFn body, void* context);
 
-// The same with any callable taking (int64_t begin, int64_t end).
+// The same with any callable taking (int64_t begin, int64_t end). A count below twice the
+// minimum is one part, called directly: short loops skip the pool's bookkeeping.
 template <class Body>
 void parallel_for(int64_t count, int64_t minimum_per_part, Body&& body) {
+  if (count < 2 * minimum_per_part) {
+    body(int64_t{0}, count);
+    return;
+  }
   parallel_for(
       count, minimum_per_part,
       [](void* context, int, int64_t begin, int64_t end) {
