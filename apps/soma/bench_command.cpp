@@ -130,6 +130,8 @@ std::string to_json(const Results& results, const bench::RunOptions& options) {
     json.key("gflops").value(results.w3->gflops);
     json.key("bare_gemm_samples_per_second").value(results.w3->bare_gemm_samples_per_second);
     json.key("bare_gemm_gflops").value(results.w3->bare_gemm_gflops);
+    json.key("bare_gemm_weight_gradients")
+        .value(results.w3->bare_gemm_into_weights ? "added into the weights" : "written apart");
     json.key("fraction_of_bare_gemm")
         .value(results.w3->training.samples_per_second / results.w3->bare_gemm_samples_per_second);
     json.end_object();
@@ -201,7 +203,8 @@ void print_table(const Results& results, const bench::RunOptions& options) {
     print_row("W3", "samples/s", results.w3->training.samples_per_second, 1,
               format_runs(results.w3->training.run_seconds) + " s");
     print_row("W3", "GFLOP/s", results.w3->gflops, 1);
-    print_row("W3", "bare GEMM samples/s", results.w3->bare_gemm_samples_per_second, 1);
+    print_row("W3", "bare GEMM samples/s", results.w3->bare_gemm_samples_per_second, 1,
+              results.w3->bare_gemm_into_weights ? "dW added into W" : "dW written apart");
     print_row("W3", "bare GEMM GFLOP/s", results.w3->bare_gemm_gflops, 1);
     print_row("W3", "share of bare GEMM",
               results.w3->training.samples_per_second / results.w3->bare_gemm_samples_per_second,

@@ -5,6 +5,8 @@
 #include <bit>
 #include <cstdint>
 #include <cstring>
+#include <span>
+#include <string>
 #include <utility>
 
 #include "soma/autograd/node.hpp"
@@ -122,9 +124,46 @@ void accumulate_into_leaf(TensorImpl& leaf, const Tensor& contribution) {
   kernels::axpy(contribution.numel(), 1.0f, contribution.data(), leaf.grad->storage->data());
 }
 
-}  // namespace
+// backward_and_update's parameters and their scale.
+struct InPlaceUpdate {
+  std::span<const Tensor> parameters;
+  float scale = 1.0f;
+};
 
-void run_backward(const Tensor& root, const Tensor& seed, bool retain_graph) {
+// How the pass treats the tensor at a position of the order.
+enum class Update : uint8_t {
+  none,         // an ordinary tensor: leaves accumulate into grad()
+  at_leaf,      // a parameter updated in place once the engine reaches it
+  by_its_node,  // the same, but its only user may write the update itself
+};
+
+// For each position of `order`, whether backward_and_update changes that tensor in place.
+// A parameter used by one node only may be updated by that node's backward function: its
+// gradient is then complete in that one contribution, and no other node reads its values.
+std::vector<Update> plan_updates(const std::vector<Tensor>& order, const PointerIndex& position,
+                                 const InPlaceUpdate& update) {
+  std::vector<Update> plan(order.size(), Update::none);
+  for (const Tensor& parameter : update.parameters) {
+    const int64_t at = position.find(parameter.impl());
+    if (at != PointerIndex::absent) plan[static_cast<size_t>(at)] = Update::at_leaf;
+  }
+  std::vector<int32_t> uses(order.size(), 0);
+  for (const Tensor& tensor : order) {
+    const Node* node = tensor.grad_fn().get();
+    if (node == nullptr) continue;
+    for (const Tensor& input : node->inputs()) {
+      if (!input.requires_grad()) continue;
+      const auto at = static_cast<size_t>(position.find(input.impl()));
+      if (plan[at] != Update::none) ++uses[at];
+    }
+  }
+  for (size_t i = 0; i < plan.size(); ++i) {
+    if (plan[i] == Update::at_leaf && uses[i] == 1) plan[i] = Update::by_its_node;
+  }
+  return plan;
+}
+
+void check_root(const Tensor& root, const Tensor& seed) {
   if (!root.requires_grad()) {
     throw Error(
         "backward: the tensor does not require gradients (no input was marked with "
@@ -134,6 +173,10 @@ void run_backward(const Tensor& root, const Tensor& seed, bool retain_graph) {
     throw Error("backward: the seed gradient has shape " + seed.shape().to_string() +
                 ", the output has shape " + root.shape().to_string());
   }
+}
+
+void backpropagate(const Tensor& root, const Tensor& seed, bool retain_graph,
+                   const InPlaceUpdate* update) {
   NoGradGuard no_grad;  // derivatives are computed, not recorded
   // Holding every tensor here keeps each alive while its node is released.
   const std::vector<Tensor> order = topological_order(root);
@@ -142,6 +185,9 @@ void run_backward(const Tensor& root, const Tensor& seed, bool retain_graph) {
   for (size_t i = 0; i < order.size(); ++i) {
     position.insert(order[i].impl(), static_cast<int64_t>(i));
   }
+  const std::vector<Update> plan = update != nullptr
+                                       ? plan_updates(order, position, *update)
+                                       : std::vector<Update>(order.size(), Update::none);
   std::vector<Tensor> pending(order.size());
   pending.back() = seed;  // the root is last in post-order
   for (size_t step = order.size(); step-- > 0;) {
@@ -151,22 +197,33 @@ void run_backward(const Tensor& root, const Tensor& seed, bool retain_graph) {
     pending[step] = Tensor();
     TensorImpl& impl = *tensor.impl();
     if (!impl.grad_fn) {
-      accumulate_into_leaf(impl, gradient);  // `gradient`'s last use
+      if (plan[step] == Update::none) {
+        accumulate_into_leaf(impl, gradient);  // `gradient`'s last use
+      } else {
+        // Every node that reads this parameter comes before it in this walk: it is safe to
+        // change its values now.
+        kernels::axpy(gradient.numel(), update->scale, gradient.data(), impl.storage->data());
+      }
       continue;
     }
     if (impl.retains_grad) accumulate_into_leaf(impl, gradient);
     Node* node = impl.grad_fn.get();
     const std::vector<Tensor>& inputs = node->inputs();
-    // Leaf inputs that already have a gradient buffer may receive their share in place.
-    std::array<float*, 32> leaf_gradients{};
+    // Leaf inputs may receive their share in place: into a gradient buffer they already
+    // have, or, for a parameter this node alone uses, into its values.
+    std::array<Node::LeafTarget, 32> leaf_targets{};
     for (size_t i = 0; i < inputs.size(); ++i) {
-      const TensorImpl& input = *inputs[i].impl();
-      if (input.requires_grad && !input.grad_fn && input.grad && input.grad->shape == input.shape) {
-        leaf_gradients[i] = input.grad->storage->data();
+      TensorImpl& input = *inputs[i].impl();
+      if (!input.requires_grad || input.grad_fn) continue;
+      const Update input_plan = plan[static_cast<size_t>(position.find(&input))];
+      if (input_plan == Update::by_its_node) {
+        leaf_targets[i] = {input.storage->data(), update->scale};
+      } else if (input_plan == Update::none && input.grad && input.grad->shape == input.shape) {
+        leaf_targets[i] = {input.grad->storage->data(), 1.0f};
       }
     }
     std::vector<Tensor> input_grads =
-        node->apply(gradient, Node::LeafGradients(leaf_gradients.data(), inputs.size()));
+        node->apply(gradient, Node::LeafGradients(leaf_targets.data(), inputs.size()));
     for (size_t i = 0; i < inputs.size(); ++i) {
       if (!inputs[i].requires_grad() || !input_grads.at(i).defined()) continue;
       if (!(input_grads[i].shape() == inputs[i].shape())) {
@@ -180,6 +237,37 @@ void run_backward(const Tensor& root, const Tensor& seed, bool retain_graph) {
     }
     if (!retain_graph) node->release();
   }
+}
+
+}  // namespace
+
+void run_backward(const Tensor& root, const Tensor& seed, bool retain_graph) {
+  check_root(root, seed);
+  backpropagate(root, seed, retain_graph, nullptr);
+}
+
+void backward_and_update(const Tensor& root, std::span<const Tensor> parameters, float scale) {
+  if (!root.defined()) throw Error("backward_and_update: the output tensor is undefined");
+  if (root.numel() != 1) {
+    throw Error("backward_and_update: the output has shape " + root.shape().to_string() +
+                "; it needs a single value (reduce with sum or mean)");
+  }
+  for (size_t i = 0; i < parameters.size(); ++i) {
+    const Tensor& parameter = parameters[i];
+    const std::string which = "backward_and_update: parameter " + std::to_string(i);
+    if (!parameter.defined() || !parameter.requires_grad() || !parameter.is_leaf()) {
+      throw Error(which + " is not a leaf tensor that requires gradients");
+    }
+    if (parameter.grad().defined()) {
+      throw Error(which + " of shape " + parameter.shape().to_string() +
+                  " already has a gradient (drop it with clear_grad first: it would be "
+                  "neither applied nor kept)");
+    }
+  }
+  const Tensor seed = ones(root.shape());
+  check_root(root, seed);
+  const InPlaceUpdate update{parameters, scale};
+  backpropagate(root, seed, /*retain_graph=*/false, &update);
 }
 
 void Tensor::backward(bool retain_graph) const {

@@ -54,7 +54,7 @@ std::vector<Tensor> Node::apply(const Tensor& grad_output, LeafGradients leaf_gr
   }
   if (accumulating_backward_) {
     // Without buffers from the engine, every entry is null: nothing is added in place.
-    std::array<float* const, 32> none{};
+    const std::array<LeafTarget, 32> none{};
     const LeafGradients buffers =
         leaf_gradients.empty() ? LeafGradients(none.data(), inputs_.size()) : leaf_gradients;
     return accumulating_backward_(grad_output, Wanted(wanted_bits), buffers);

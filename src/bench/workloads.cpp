@@ -4,6 +4,7 @@
 #include "soma/bench/workloads.hpp"
 
 #include <algorithm>
+#include <array>
 #include <chrono>
 #include <limits>
 
@@ -98,8 +99,11 @@ TrainingMeasurement run_continued_training(const TrainingWorkload& workload,
 }
 
 // Seconds for `steps` training steps' worth of matrix products of a fully connected
-// network with `sizes`, batch `batch`, on preallocated random buffers.
-double time_bare_gemm_steps(const std::vector<int64_t>& sizes, int64_t batch, int steps) {
+// network with `sizes`, batch `batch`, on preallocated random buffers. The weight-gradient
+// products write gradient buffers (beta 0), or with `into_weights` add -1e-4 x the
+// gradient into the weights themselves (beta 1), as the fused SGD step does.
+double time_bare_gemm_steps(const std::vector<int64_t>& sizes, int64_t batch, int steps,
+                            bool into_weights) {
   Generator generator(data_seed);
   const size_t layers = sizes.size() - 1;
   std::vector<Tensor> activations;  // (batch x sizes[i]), i = 0..layers
@@ -111,7 +115,7 @@ double time_bare_gemm_steps(const std::vector<int64_t>& sizes, int64_t batch, in
     gradients.push_back(uniform(Shape{batch, sizes[i]}, -1.0f, 1.0f, generator));
     if (i < layers) {
       weights.push_back(uniform(Shape{sizes[i], sizes[i + 1]}, -0.1f, 0.1f, generator));
-      weight_gradients.push_back(Tensor::empty(Shape{sizes[i], sizes[i + 1]}));
+      if (!into_weights) weight_gradients.push_back(Tensor::empty(Shape{sizes[i], sizes[i + 1]}));
     }
   }
   const Clock::time_point start = Clock::now();
@@ -132,11 +136,13 @@ double time_bare_gemm_steps(const std::vector<int64_t>& sizes, int64_t batch, in
                      .m = sizes[i],
                      .n = sizes[i + 1],
                      .k = batch,
+                     .alpha = into_weights ? -1e-4f : 1.0f,
                      .a = activations[i].data(),
                      .lda = sizes[i],
                      .b = gradients[i + 1].data(),
                      .ldb = sizes[i + 1],
-                     .c = weight_gradients[i].data(),
+                     .beta = into_weights ? 1.0f : 0.0f,
+                     .c = into_weights ? weights[i].data() : weight_gradients[i].data(),
                      .ldc = sizes[i + 1]});
       if (i > 0) {
         kernels::gemm({.transpose_b = true,
@@ -278,16 +284,24 @@ W3Result run_w3_wide(const RunOptions& options) {
   const double flops = flops_per_sample(result.training.parameters);
   result.gflops = flops * result.training.samples_per_second / 1e9;
 
-  // Bare products: one warm-up step, then runs of a few steps each; the median run.
+  // Bare products, each way: one warm-up step, then runs of a few steps each, the two ways
+  // alternating; the faster way's median run.
   const int steps_per_run = options.scale == Scale::quick ? 2 : 8;
-  time_bare_gemm_steps(workload.layer_sizes, workload.batch_size, 1);
-  std::vector<double> run_seconds;
-  for (int run = 0; run < options.repetitions; ++run) {
-    run_seconds.push_back(
-        time_bare_gemm_steps(workload.layer_sizes, workload.batch_size, steps_per_run));
+  std::array<std::vector<double>, 2> run_seconds;  // [into_weights]
+  for (const bool into_weights : {false, true}) {
+    time_bare_gemm_steps(workload.layer_sizes, workload.batch_size, 1, into_weights);
   }
-  result.bare_gemm_samples_per_second =
-      static_cast<double>(workload.batch_size * steps_per_run) / median(std::move(run_seconds));
+  for (int run = 0; run < options.repetitions; ++run) {
+    for (const bool into_weights : {false, true}) {
+      run_seconds[into_weights].push_back(time_bare_gemm_steps(
+          workload.layer_sizes, workload.batch_size, steps_per_run, into_weights));
+    }
+  }
+  const double into_gradients_seconds = median(std::move(run_seconds[0]));
+  const double into_weights_seconds = median(std::move(run_seconds[1]));
+  result.bare_gemm_into_weights = into_weights_seconds < into_gradients_seconds;
+  result.bare_gemm_samples_per_second = static_cast<double>(workload.batch_size * steps_per_run) /
+                                        std::min(into_gradients_seconds, into_weights_seconds);
   result.bare_gemm_gflops = flops * result.bare_gemm_samples_per_second / 1e9;
   return result;
 }

@@ -1,11 +1,13 @@
 // linear(x, W, b) = x W + b and its backward: dx = g W^T, dW = x^T g, db = column sums
 // of g, with g = d(out)/d(result) of shape (samples x outputs). dW and db go straight into
-// the parameters' gradient buffers when the engine offers them (from the second step on).
+// the buffers the engine offers: a parameter's gradient, or under backward_and_update its
+// values (scale -learning_rate), so that the SGD step is the weight-gradient GEMM itself.
 #include "soma/ops/linear.hpp"
 
 #include "product_into.hpp"
 #include "soma/autograd/node.hpp"
 #include "soma/core/error.hpp"
+#include "soma/kernels/axpy.hpp"
 
 namespace soma {
 
@@ -64,21 +66,27 @@ Tensor linear(const Tensor& x, const Tensor& weight, const Tensor& bias) {
                     grads[0] = Tensor::empty(x.shape());
                     product_into(grads[0].data(), x.shape()[1], g, false, weight, true, 0.0f);
                   }
+                  // dx above has read the weight: from here on it may change in place.
                   if (wanted[1]) {  // dW = x^T g: (inputs x samples)(samples x outputs)
-                    if (leaf_gradients[1] != nullptr) {
-                      // Straight into the weight's gradient: the product adds onto it (beta = 1).
-                      product_into(leaf_gradients[1], weight.shape()[1], x, true, g, false, 1.0f);
+                    if (const Node::LeafTarget target = leaf_gradients[1]; target.buffer) {
+                      // Straight into the buffer: the product, times the scale, adds onto it.
+                      product_into(target.buffer, weight.shape()[1], x, true, g, false, 1.0f,
+                                   nullptr, target.scale);
                     } else {
                       grads[1] = Tensor::empty(weight.shape());
                       product_into(grads[1].data(), weight.shape()[1], x, true, g, false, 0.0f);
                     }
                   }
                   if (with_bias && wanted[2]) {  // db = column sums of g
-                    if (leaf_gradients[2] != nullptr) {
-                      add_column_sums(g, leaf_gradients[2]);
-                    } else {
+                    if (const Node::LeafTarget target = leaf_gradients[2]; !target.buffer) {
                       grads[2] = zeros(Shape{g.shape()[1]});
                       add_column_sums(g, grads[2].data());
+                    } else if (target.scale == 1.0f) {
+                      add_column_sums(g, target.buffer);
+                    } else {
+                      Tensor sums = zeros(Shape{g.shape()[1]});
+                      add_column_sums(g, sums.data());
+                      kernels::axpy(sums.numel(), target.scale, sums.data(), target.buffer);
                     }
                   }
                   return grads;

@@ -26,15 +26,17 @@ Tensor gemm_product(const Tensor& a, bool transpose_a, const Tensor& b, bool tra
 
 namespace detail {
 
-// C (m x n, row stride ldc) = op(A) op(B) + beta C, with A stored (rows_a x cols_a) and B
-// (rows_b x cols_b); m and n are those of op(A) op(B). With a bias, + the bias in every row.
+// C (m x n, row stride ldc) = alpha op(A) op(B) + beta C, with A stored (rows_a x cols_a)
+// and B (rows_b x cols_b); m and n are those of op(A) op(B). With a bias, + the bias in
+// every row.
 void product_into(float* c, int64_t ldc, const Tensor& a, bool transpose_a, const Tensor& b,
-                  bool transpose_b, float beta, const float* bias) {
+                  bool transpose_b, float beta, const float* bias, float alpha) {
   kernels::gemm({.transpose_a = transpose_a,
                  .transpose_b = transpose_b,
                  .m = transpose_a ? a.shape()[1] : a.shape()[0],
                  .n = transpose_b ? b.shape()[0] : b.shape()[1],
                  .k = transpose_a ? a.shape()[0] : a.shape()[1],
+                 .alpha = alpha,
                  .a = a.data(),
                  .lda = a.shape()[1],
                  .b = b.data(),

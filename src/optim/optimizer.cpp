@@ -62,6 +62,11 @@ void Optimizer::zero_grad(bool set_to_none) {
   }
 }
 
+void Optimizer::backward_and_step(const Tensor& objective) {
+  objective.backward();
+  step();
+}
+
 void Optimizer::set_learning_rate(float learning_rate) {
   if (!(std::isfinite(learning_rate) && learning_rate >= 0.0f)) {
     throw Error(std::string(name_) + ": learning rate must be non-negative and finite, got " +

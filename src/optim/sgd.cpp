@@ -6,6 +6,7 @@
 #include <string>
 #include <utility>
 
+#include "soma/autograd/engine.hpp"
 #include "soma/core/error.hpp"
 #include "soma/kernels/axpy.hpp"
 
@@ -75,6 +76,20 @@ void Sgd::step() {
       p[j] -= learning_rate * (options_.nesterov ? g + momentum * b[j] : b[j]);
     }
   }
+}
+
+void Sgd::backward_and_step(const Tensor& objective) {
+  if (options_.momentum != 0.0f || options_.weight_decay != 0.0f) {
+    Optimizer::backward_and_step(objective);
+    return;
+  }
+  updated_in_backward_.clear();
+  for (const Tensor& parameter : parameters()) {
+    if (!parameter.grad().defined()) updated_in_backward_.push_back(parameter);
+  }
+  backward_and_update(objective, updated_in_backward_, -learning_rate());
+  updated_in_backward_.clear();  // holds no parameter between steps
+  step();                        // the parameters that had a gradient already
 }
 
 Tensor Sgd::momentum_buffer(size_t index) const {

@@ -140,8 +140,7 @@ History fit(nn::Module& model, Optimizer& optimizer, const data::Dataset& traini
       const Tensor objective = options.weight_decay > 0.0f
                                    ? add(loss, l2_penalty(parameters, options.weight_decay))
                                    : loss;
-      objective.backward();
-      optimizer.step();
+      optimizer.backward_and_step(objective);  // fused into one pass where the update allows
       tally.add(options.loss, training, rows, out, t, value);
     }
 

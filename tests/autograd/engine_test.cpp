@@ -1,5 +1,6 @@
 // Tests the backpropagation engine: fan-out, accumulation, retained and released graphs,
-// NoGradGuard, detach and retain_grad, seeds, error cases, and graphs a million nodes deep.
+// NoGradGuard, detach and retain_grad, seeds, error cases, graphs a million nodes deep, and
+// backward_and_update (the SGD step fused into the backward pass).
 #include "soma/autograd/engine.hpp"
 
 #include <gtest/gtest.h>
@@ -12,6 +13,7 @@
 #include "soma/core/error.hpp"
 #include "soma/ops/activation.hpp"
 #include "soma/ops/arithmetic.hpp"
+#include "soma/ops/linear.hpp"
 #include "soma/ops/reduction.hpp"
 #include "support/error_message.hpp"
 
@@ -281,6 +283,93 @@ TEST(EngineTest, MillionNodeChainIsDestroyedWithoutBackward) {
   // x is still a usable leaf afterwards.
   soma::sum(x * 3.0f).backward();
   expect_values(x.grad(), {3.0f});
+}
+
+// backward_and_update with x used three times (x * x + x): the engine applies the summed
+// gradient 2x + 1 = [-1, 2, 5] once it is complete: x - 0.1 (2x + 1) = [-0.9, 0.3, 1.5].
+TEST(EngineTest, BackwardAndUpdateAddsTheScaledGradientOnceItIsComplete) {
+  Tensor x = parameter({-1.0f, 0.5f, 2.0f});
+  Tensor unreached = parameter({7.0f});
+  soma::backward_and_update(soma::sum(x * x + x), std::vector<Tensor>{x, unreached}, -0.1f);
+  expect_values(x, {-0.9f, 0.3f, 1.5f});
+  EXPECT_FALSE(x.grad().defined());
+  expect_values(unreached, {7.0f});
+  EXPECT_FALSE(unreached.grad().defined());
+}
+
+// loss = sum(linear(x, W, b) * c), so d(loss)/d(out) = c, dW = x^T c, db = column sums of c,
+// dx = c W^T. With x = [[1, 2, 0], [0, 1, -1]], W = [[1, 0], [0, 1], [2, -1]], b = [0.5, -0.5]
+// and c = [[1, 2], [3, 4]]: dW = [[1, 2], [5, 8], [-3, -4]], db = [4, 6], and with scale -0.5
+// W becomes [[0.5, -1], [-2.5, -3], [3.5, 1]] and b [-1.5, -3.5]. The weight and bias are
+// linear's alone, so its backward writes the update itself, after dx has read the old W:
+// dx = c W^T = [[1, 2, 0], [3, 4, 2]] (the new W would give other values).
+TEST(EngineTest, BackwardAndUpdateLetsLinearUpdateItsWeightAfterReadingIt) {
+  Tensor x = soma::from_values(Shape{2, 3}, {1, 2, 0, 0, 1, -1});
+  x.set_requires_grad();
+  Tensor weight = soma::from_values(Shape{3, 2}, {1, 0, 0, 1, 2, -1});
+  weight.set_requires_grad();
+  Tensor bias = parameter({0.5f, -0.5f});
+  const Tensor c = soma::from_values(Shape{2, 2}, {1, 2, 3, 4});
+  const Tensor loss = soma::sum(soma::linear(x, weight, bias) * c);
+  soma::backward_and_update(loss, std::vector<Tensor>{weight, bias}, -0.5f);
+  expect_values(weight, {0.5f, -1.0f, -2.5f, -3.0f, 3.5f, 1.0f});
+  expect_values(bias, {-1.5f, -3.5f});
+  expect_values(x.grad(), {1.0f, 2.0f, 0.0f, 3.0f, 4.0f, 2.0f});
+  EXPECT_FALSE(weight.grad().defined());
+  EXPECT_FALSE(bias.grad().defined());
+}
+
+// y = a copy of p, whose accumulating backward records the buffer the engine offered for p
+// and returns the gradient instead of writing it.
+Tensor spy(const Tensor& p, soma::Node::LeafTarget* offered) {
+  return soma::record(
+      p.detach().clone(), "spy", {p},
+      [offered](const Tensor& g, soma::Node::Wanted, soma::Node::LeafGradients targets) {
+        *offered = targets[0];
+        return std::vector<Tensor>{g.clone()};
+      });
+}
+
+// What the engine offers a node for a leaf input: the parameter's values under
+// backward_and_update when the node is its only use, nothing when it has other uses (the
+// engine then updates it at the leaf, with every contribution summed), its existing
+// gradient in a plain backward, nothing when it has none.
+TEST(EngineTest, EngineOffersAParameterToItsOnlyUserOnly) {
+  soma::Node::LeafTarget offered;
+  Tensor p = parameter({1.0f, 2.0f});
+  soma::backward_and_update(soma::sum(spy(p, &offered)), std::vector<Tensor>{p}, -0.5f);
+  EXPECT_EQ(offered.buffer, p.data());
+  EXPECT_EQ(offered.scale, -0.5f);
+  expect_values(p, {0.5f, 1.5f});  // spy returned the gradient: the engine applied it
+
+  soma::backward_and_update(soma::sum(spy(p, &offered) + p), std::vector<Tensor>{p}, -0.5f);
+  EXPECT_EQ(offered.buffer, nullptr);
+  expect_values(p, {-0.5f, 0.5f});  // gradient 1 + 1
+
+  soma::sum(spy(p, &offered)).backward();
+  EXPECT_EQ(offered.buffer, nullptr);
+  soma::sum(spy(p, &offered)).backward();
+  EXPECT_EQ(offered.buffer, p.grad().data());
+  EXPECT_EQ(offered.scale, 1.0f);
+  expect_values(p.grad(), {2.0f, 2.0f});
+}
+
+TEST(EngineTest, BackwardAndUpdateRefusesWhatItCannotUpdate) {
+  Tensor p = parameter({1.0f, 2.0f});
+  soma::sum(p * p).backward();
+  EXPECT_SOMA_ERROR(
+      soma::backward_and_update(soma::sum(p * 3.0f), std::vector<Tensor>{p}, -0.1f),
+      "backward_and_update: parameter 0 of shape (2) already has a gradient (drop it with "
+      "clear_grad first: it would be neither applied nor kept)");
+  p.clear_grad();
+  const Tensor twice = p * 2.0f;
+  EXPECT_SOMA_ERROR(
+      soma::backward_and_update(soma::sum(twice * p), std::vector<Tensor>{p, twice}, -0.1f),
+      "backward_and_update: parameter 1 is not a leaf tensor that requires gradients");
+  EXPECT_SOMA_ERROR(soma::backward_and_update(p * 3.0f, std::vector<Tensor>{p}, -0.1f),
+                    "backward_and_update: the output has shape (2); it needs a single value "
+                    "(reduce with sum or mean)");
+  expect_values(p, {1.0f, 2.0f});  // nothing was changed by the refused calls
 }
 
 }  // namespace

@@ -54,9 +54,16 @@ class CountingSgd : public Sgd {
   int steps = 0;
 };
 
+// How a training step handles gradients: zeroed in place before backward() and step(),
+// dropped before them, or dropped and then fused (backward_and_step, what fit does).
+enum class StepMode { zeroed, dropped, fused };
+
 // Ten steps of a 2-16-16-1 network on batches of 32, starting from an empty pool; from step
 // `first_counted` on, no tensor buffer may come from the system.
-void expect_no_system_allocations_from_step(int first_counted, bool set_to_none) {
+void expect_no_system_allocations_from_step(int first_counted, StepMode mode) {
+  SCOPED_TRACE(mode == StepMode::zeroed    ? "gradients zeroed"
+               : mode == StepMode::dropped ? "gradients dropped"
+                                           : "fused step");
   buffer_pool::trim();
   Generator generator(1);
   const data::Dataset circles = data::circles(320, 0.1, generator);
@@ -71,9 +78,15 @@ void expect_no_system_allocations_from_step(int first_counted, bool set_to_none)
     const std::span<const int64_t> rows(order.data() + (step - 1) * 32, 32);
     const Tensor x = data::gather_rows(circles.features, rows);
     const Tensor t = data::gather_rows(targets, rows);
-    optimizer.zero_grad(set_to_none);
-    compute_loss(LossKind::binary_cross_entropy_with_logits, model->forward(x), t).backward();
-    optimizer.step();
+    optimizer.zero_grad(/*set_to_none=*/mode != StepMode::zeroed);
+    const Tensor loss =
+        compute_loss(LossKind::binary_cross_entropy_with_logits, model->forward(x), t);
+    if (mode == StepMode::fused) {
+      optimizer.backward_and_step(loss);
+    } else {
+      loss.backward();
+      optimizer.step();
+    }
   }
   const buffer_pool::Statistics counts = buffer_pool::statistics();
   EXPECT_EQ(counts.system_allocations, 0);
@@ -86,14 +99,13 @@ void expect_no_system_allocations_from_step(int first_counted, bool set_to_none)
 // zeroed in place, step 1 creates the parameters' gradients and step 2 is the first with
 // them alive during the forward pass, so it may need one block more than step 1 did (here:
 // one of the smallest class, the size of a 16-float bias gradient); from step 3 on every
-// step is the same as the one before. With gradients dropped between steps (as fit does),
-// every step is the same from step 2 on.
+// step is the same as the one before. With gradients dropped between steps, or never made
+// (the fused step fit takes), every step is the same from step 2 on.
 TEST(Fit, StepsAfterTheSecondAskTheSystemForNoTensorMemory) {
   if (!buffer_pool::enabled()) GTEST_SKIP() << "the pool is off under the sanitizers";
-  for (const bool set_to_none : {false, true}) {
-    SCOPED_TRACE(set_to_none ? "gradients dropped" : "gradients zeroed");
-    expect_no_system_allocations_from_step(set_to_none ? 2 : 3, set_to_none);
-  }
+  expect_no_system_allocations_from_step(3, StepMode::zeroed);
+  expect_no_system_allocations_from_step(2, StepMode::dropped);
+  expect_no_system_allocations_from_step(2, StepMode::fused);
 }
 
 // The same holds for whole epochs of fit after the first (shuffling, the running loss and

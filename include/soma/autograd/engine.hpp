@@ -1,6 +1,7 @@
 // Reverse-mode differentiation over the recorded graph (what Tensor::backward() runs).
 #pragma once
 
+#include <span>
 #include <vector>
 
 #include "soma/tensor/tensor.hpp"
@@ -16,5 +17,18 @@ std::vector<Tensor> topological_order(const Tensor& root);
 // applying each node's local derivative and summing the contributions of every use of a
 // tensor. Leaf tensors (and tensors marked retain_grad) accumulate into grad().
 void run_backward(const Tensor& root, const Tensor& seed, bool retain_graph);
+
+// Backpropagates from `root` (a single value) like backward(), except that for each of
+// `parameters` it adds scale x d(root)/d(parameter) to the parameter's values instead of
+// storing the gradient: with scale = -learning_rate, plain SGD's step fused into the
+// backward pass. A parameter that one node alone uses (a layer's weight) is updated by that
+// node's backward function when it can write there (`linear`: the weight-gradient GEMM adds
+// into the weight, alpha = -learning_rate), with no gradient buffer and no separate pass
+// over the weight; any other is updated when the walk reaches it, after every node that
+// reads it. The parameters must be leaves without a gradient, and are left without one;
+// those the graph does not reach are unchanged. The graph is released. The graph must read
+// a parameter's values only through the parameter itself (not through a detached tensor
+// sharing its storage), since those values change during the pass.
+void backward_and_update(const Tensor& root, std::span<const Tensor> parameters, float scale);
 
 }  // namespace soma

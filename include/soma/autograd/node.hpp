@@ -31,12 +31,19 @@ class Node {
   // detached tensors (detach()), never graph tensors: that keeps the graph acyclic and
   // lets the node be released.
   using BackwardFn = std::function<std::vector<Tensor>(const Tensor& grad_output, Wanted wanted)>;
-  // Where a backward function may add an input's gradient itself: the buffer of the
-  // existing gradient of input i when that input is a leaf (a parameter, from the second
-  // step on), null otherwise. A function that adds into it returns an undefined Tensor
-  // for that input; for a large weight this saves a temporary as big as the weight and a
-  // pass over it.
-  using LeafGradients = std::span<float* const>;
+  // Where a backward function may add an input's gradient itself: `buffer += scale x
+  // d(out)/d(input)`. The engine offers one for an input that is a leaf: its existing
+  // gradient (scale 1; a parameter from the second step on when gradients are zeroed, not
+  // dropped), or the parameter's own values (scale -learning_rate: plain SGD's step fused
+  // into the backward pass, see backward_and_update) when this node is its only use. A
+  // function that adds into a buffer returns an undefined Tensor for that input; for a
+  // large weight this saves a temporary as big as the weight and a pass over it. It must
+  // have read the input's values before it writes: the buffer may be those values.
+  struct LeafTarget {
+    float* buffer = nullptr;  // null: return the gradient as usual
+    float scale = 1.0f;
+  };
+  using LeafGradients = std::span<const LeafTarget>;
   using AccumulatingBackwardFn = std::function<std::vector<Tensor>(
       const Tensor& grad_output, Wanted wanted, LeafGradients leaf_gradients)>;
 

@@ -77,9 +77,13 @@ struct W3Result {
   TrainingMeasurement training;
   double gflops = 0.0;  // 6 x parameters x samples / seconds / 1e9
   // The matrix products of one training step alone (forward, weight gradients, input
-  // gradients but the first layer's), on preallocated buffers: the ceiling for W3.
+  // gradients but the first layer's), on preallocated buffers: the ceiling for W3. Timed
+  // both ways a step can make the weight-gradient products (written to gradient buffers,
+  // beta 0; or added into the weights as fit's fused SGD step does, beta 1), interleaved;
+  // the faster way's median is the ceiling.
   double bare_gemm_samples_per_second = 0.0;
-  double bare_gemm_gflops = 0.0;  // its flops by the same 6 x parameters x samples formula
+  double bare_gemm_gflops = 0.0;        // its flops by the same 6 x parameters x samples formula
+  bool bare_gemm_into_weights = false;  // which way was faster
 };
 
 struct W4Result {

@@ -27,6 +27,13 @@ class Optimizer {
   // One update of every parameter that has a gradient, in place through data(): no graph
   // is recorded. Parameters whose grad() is undefined are skipped and their state is kept.
   virtual void step() = 0;
+  // objective.backward() then step(), for an objective of one value: what a training step
+  // does after the forward pass. An optimiser whose update needs nothing but the gradient
+  // (Sgd without momentum or weight decay) fuses the two: parameters without a gradient
+  // are updated during the backward pass (autograd's backward_and_update; for a layer's
+  // weight the update is the gradient's GEMM itself) and are left without a gradient. The
+  // result differs from backward() then step() only by rounding.
+  virtual void backward_and_step(const Tensor& objective);
 
   float learning_rate() const { return learning_rate_; }
   // For schedules. Zero is accepted here (a cosine schedule may anneal to 0), negative or

@@ -27,6 +27,10 @@ class Sgd : public Optimizer {
  public:
   explicit Sgd(std::vector<Tensor> parameters, SgdOptions options = {});
   void step() override;
+  // Without momentum and weight decay, p = p - learning_rate * g happens during the backward
+  // pass for every parameter that has no gradient yet (see Optimizer::backward_and_step);
+  // parameters holding one from an earlier backward() take it into the usual step().
+  void backward_and_step(const Tensor& objective) override;
 
   // The momentum buffer b of parameter `index`: undefined until that parameter's first
   // step with momentum on.
@@ -34,7 +38,8 @@ class Sgd : public Optimizer {
 
  private:
   SgdOptions options_;  // options_.learning_rate is the initial one; see learning_rate()
-  std::vector<Tensor> momentum_buffers_;  // one per parameter, created on its first step
+  std::vector<Tensor> momentum_buffers_;     // one per parameter, created on its first step
+  std::vector<Tensor> updated_in_backward_;  // backward_and_step's list, kept for its capacity
 };
 
 }  // namespace soma
