@@ -288,9 +288,9 @@ void w4_forward(benchmark::State& state, int64_t batch) {
 
 // --- one whole W1 training step ------------------------------------------------------------
 
-// What train::fit does per batch: gather the batch's rows, zero the gradients, forward,
-// fused sigmoid + binary cross-entropy loss, backward, SGD step. Batches walk a fixed
-// shuffled order so that the gathering reads scattered rows as in training.
+// What train::fit does per batch: gather the batch's rows, drop the gradients, forward,
+// fused sigmoid + binary cross-entropy loss, backward with the SGD step fused in. Batches walk a
+// fixed shuffled order so that the gathering reads scattered rows as in training.
 void w1_training_step(benchmark::State& state) {
   const bench::TrainingWorkload workload = bench::w1_tiny_workload(bench::Scale::full);
   const data::Dataset data = bench::make_workload_data(workload, 0);
@@ -309,11 +309,10 @@ void w1_training_step(benchmark::State& state) {
     start += batch;
     const Tensor x = data::gather_rows(data.features, rows);
     const Tensor t = data::gather_rows(targets, rows);
-    optimizer.zero_grad();
+    optimizer.zero_grad(/*set_to_none=*/true);
     const Tensor loss = train::compute_loss(workload.loss, network->forward(x), t);
     benchmark::DoNotOptimize(loss.item());
-    loss.backward();
-    optimizer.step();
+    optimizer.backward_and_step(loss);
   }
   state.SetItemsProcessed(state.iterations() * batch);  // samples per second
 }

@@ -1,6 +1,8 @@
-// The backpropagation engine: iterative topological sort, then the chain rule in reverse.
+// The backpropagation engine: iterative topological sort, then the chain rule in reverse;
+// backward_and_update, the same walk with plain SGD's step fused in.
 #include "soma/autograd/engine.hpp"
 
+#include <algorithm>
 #include <array>
 #include <bit>
 #include <cstdint>
@@ -133,44 +135,77 @@ struct InPlaceUpdate {
 // How the pass treats the tensor at a position of the order.
 enum class Update : uint8_t {
   none,         // an ordinary tensor: leaves accumulate into grad()
-  at_leaf,      // a parameter updated in place once the engine reaches it
+  at_leaf,      // a parameter updated in place once the walk reaches it
   by_its_node,  // the same, but its only user may write the update itself
+  after_walk,   // a parameter whose storage another tensor of the graph shares: updated
+                // only after every backward function has run
+  // While planning only: a parameter found as a node's input once, or more than once.
+  seen_once,
+  seen_more,
 };
 
-// For each position of `order`, whether backward_and_update changes that tensor in place.
-// A parameter used by one node only may be updated by that node's backward function: its
-// gradient is then complete in that one contribution, and no other node reads its values.
+// For each position of `order`, whether backward_and_update changes that tensor in place
+// (empty without an update). A parameter used by one node only may be updated by that
+// node's backward function: its gradient is then complete in that one contribution, and no
+// other node reads it. A node that reads its storage through another tensor (a detached
+// copy, a reshaped view) would see the new values, so such a parameter waits for the end.
+// Throws before anything is changed if the graph was released by an earlier backward.
+// Two allocations per pass (the plan and the parameters' buffers), as W1's tiny steps feel
+// each one.
 std::vector<Update> plan_updates(const std::vector<Tensor>& order, const PointerIndex& position,
-                                 const InPlaceUpdate& update) {
-  std::vector<Update> plan(order.size(), Update::none);
-  for (const Tensor& parameter : update.parameters) {
+                                 const InPlaceUpdate* update) {
+  std::vector<Update> plan;
+  if (update == nullptr) return plan;
+  plan.assign(order.size(), Update::none);
+  // The reached parameters' buffers, sorted, with their positions: (storage, position).
+  std::vector<std::pair<const Storage*, size_t>> buffers;
+  buffers.reserve(update->parameters.size());
+  for (const Tensor& parameter : update->parameters) {
     const int64_t at = position.find(parameter.impl());
-    if (at != PointerIndex::absent) plan[static_cast<size_t>(at)] = Update::at_leaf;
+    if (at == PointerIndex::absent) continue;  // the graph does not reach it
+    plan[static_cast<size_t>(at)] = Update::at_leaf;
+    buffers.emplace_back(parameter.impl()->storage.get(), static_cast<size_t>(at));
   }
-  std::vector<int32_t> uses(order.size(), 0);
+  std::sort(buffers.begin(), buffers.end());
+  for (size_t i = 1; i < buffers.size(); ++i) {
+    if (buffers[i].first == buffers[i - 1].first) {  // two parameters on one buffer: both wait
+      plan[buffers[i].second] = plan[buffers[i - 1].second] = Update::after_walk;
+    }
+  }
   for (const Tensor& tensor : order) {
     const Node* node = tensor.grad_fn().get();
     if (node == nullptr) continue;
+    node->check_not_released();
     for (const Tensor& input : node->inputs()) {
-      if (!input.requires_grad()) continue;
-      const auto at = static_cast<size_t>(position.find(input.impl()));
-      if (plan[at] != Update::none) ++uses[at];
+      const Storage* storage = input.impl()->storage.get();
+      const auto found = std::lower_bound(buffers.begin(), buffers.end(),
+                                          std::pair<const Storage*, size_t>(storage, 0));
+      if (found == buffers.end() || found->first != storage) continue;
+      Update& entry = plan[found->second];
+      if (input.impl() != order[found->second].impl()) {
+        entry = Update::after_walk;  // read through another tensor
+      } else if (entry == Update::at_leaf) {
+        entry = Update::seen_once;
+      } else if (entry == Update::seen_once) {
+        entry = Update::seen_more;  // a node taking it twice counts twice
+      }
     }
   }
-  for (size_t i = 0; i < plan.size(); ++i) {
-    if (plan[i] == Update::at_leaf && uses[i] == 1) plan[i] = Update::by_its_node;
+  for (Update& entry : plan) {
+    if (entry == Update::seen_once) entry = Update::by_its_node;
+    if (entry == Update::seen_more) entry = Update::at_leaf;
   }
   return plan;
 }
 
-void check_root(const Tensor& root, const Tensor& seed) {
+void check_root(const Tensor& root, const Tensor& seed, const char* what) {
   if (!root.requires_grad()) {
-    throw Error(
-        "backward: the tensor does not require gradients (no input was marked with "
-        "set_requires_grad, or it was computed under NoGradGuard)");
+    throw Error(std::string(what) +
+                ": the tensor does not require gradients (no input was marked with "
+                "set_requires_grad, or it was computed under NoGradGuard)");
   }
   if (!(seed.shape() == root.shape())) {
-    throw Error("backward: the seed gradient has shape " + seed.shape().to_string() +
+    throw Error(std::string(what) + ": the seed gradient has shape " + seed.shape().to_string() +
                 ", the output has shape " + root.shape().to_string());
   }
 }
@@ -185,9 +220,9 @@ void backpropagate(const Tensor& root, const Tensor& seed, bool retain_graph,
   for (size_t i = 0; i < order.size(); ++i) {
     position.insert(order[i].impl(), static_cast<int64_t>(i));
   }
-  const std::vector<Update> plan = update != nullptr
-                                       ? plan_updates(order, position, *update)
-                                       : std::vector<Update>(order.size(), Update::none);
+  const std::vector<Update> plan = plan_updates(order, position, update);
+  const auto plan_for = [&plan](size_t at) { return plan.empty() ? Update::none : plan[at]; };
+  std::vector<std::pair<TensorImpl*, Tensor>> after_walk;  // (parameter, its gradient)
   std::vector<Tensor> pending(order.size());
   pending.back() = seed;  // the root is last in post-order
   for (size_t step = order.size(); step-- > 0;) {
@@ -197,8 +232,11 @@ void backpropagate(const Tensor& root, const Tensor& seed, bool retain_graph,
     pending[step] = Tensor();
     TensorImpl& impl = *tensor.impl();
     if (!impl.grad_fn) {
-      if (plan[step] == Update::none) {
+      const Update leaf_plan = plan_for(step);
+      if (leaf_plan == Update::none) {
         accumulate_into_leaf(impl, gradient);  // `gradient`'s last use
+      } else if (leaf_plan == Update::after_walk) {
+        after_walk.emplace_back(&impl, gradient);
       } else {
         // Every node that reads this parameter comes before it in this walk: it is safe to
         // change its values now.
@@ -215,7 +253,7 @@ void backpropagate(const Tensor& root, const Tensor& seed, bool retain_graph,
     for (size_t i = 0; i < inputs.size(); ++i) {
       TensorImpl& input = *inputs[i].impl();
       if (!input.requires_grad || input.grad_fn) continue;
-      const Update input_plan = plan[static_cast<size_t>(position.find(&input))];
+      const Update input_plan = plan_for(static_cast<size_t>(position.find(&input)));
       if (input_plan == Update::by_its_node) {
         leaf_targets[i] = {input.storage->data(), update->scale};
       } else if (input_plan == Update::none && input.grad && input.grad->shape == input.shape) {
@@ -237,12 +275,15 @@ void backpropagate(const Tensor& root, const Tensor& seed, bool retain_graph,
     }
     if (!retain_graph) node->release();
   }
+  for (const auto& [parameter, gradient] : after_walk) {
+    kernels::axpy(gradient.numel(), update->scale, gradient.data(), parameter->storage->data());
+  }
 }
 
 }  // namespace
 
 void run_backward(const Tensor& root, const Tensor& seed, bool retain_graph) {
-  check_root(root, seed);
+  check_root(root, seed, "backward");
   backpropagate(root, seed, retain_graph, nullptr);
 }
 
@@ -265,7 +306,7 @@ void backward_and_update(const Tensor& root, std::span<const Tensor> parameters,
     }
   }
   const Tensor seed = ones(root.shape());
-  check_root(root, seed);
+  check_root(root, seed, "backward_and_update");
   const InPlaceUpdate update{parameters, scale};
   backpropagate(root, seed, /*retain_graph=*/false, &update);
 }

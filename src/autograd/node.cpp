@@ -42,12 +42,16 @@ Node::~Node() {
   }
 }
 
-std::vector<Tensor> Node::apply(const Tensor& grad_output, LeafGradients leaf_gradients) {
+void Node::check_not_released() const {
   if (released_) {
     throw Error(std::string("backward: the graph through '") + name_ +
                 "' was already released by an earlier backward(); pass retain_graph=true "
                 "to the first backward() to backpropagate through it again");
   }
+}
+
+std::vector<Tensor> Node::apply(const Tensor& grad_output, LeafGradients leaf_gradients) {
+  check_not_released();
   uint32_t wanted_bits = 0;
   for (size_t i = 0; i < inputs_.size(); ++i) {
     if (inputs_[i].requires_grad()) wanted_bits |= 1u << i;

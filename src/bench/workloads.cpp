@@ -131,19 +131,8 @@ double time_bare_gemm_steps(const std::vector<int64_t>& sizes, int64_t batch, in
                      .c = activations[i + 1].data(),
                      .ldc = sizes[i + 1]});
     }
-    for (size_t i = layers; i-- > 0;) {  // backward: dW[i] = A[i]^T G[i+1]; G[i] = G[i+1] W[i]^T
-      kernels::gemm({.transpose_a = true,
-                     .m = sizes[i],
-                     .n = sizes[i + 1],
-                     .k = batch,
-                     .alpha = into_weights ? -1e-4f : 1.0f,
-                     .a = activations[i].data(),
-                     .lda = sizes[i],
-                     .b = gradients[i + 1].data(),
-                     .ldb = sizes[i + 1],
-                     .beta = into_weights ? 1.0f : 0.0f,
-                     .c = into_weights ? weights[i].data() : weight_gradients[i].data(),
-                     .ldc = sizes[i + 1]});
+    // backward, as linear's: G[i] = G[i+1] W[i]^T (reads W), then dW[i] = A[i]^T G[i+1]
+    for (size_t i = layers; i-- > 0;) {
       if (i > 0) {
         kernels::gemm({.transpose_b = true,
                        .m = batch,
@@ -156,6 +145,18 @@ double time_bare_gemm_steps(const std::vector<int64_t>& sizes, int64_t batch, in
                        .c = gradients[i].data(),
                        .ldc = sizes[i]});
       }
+      kernels::gemm({.transpose_a = true,
+                     .m = sizes[i],
+                     .n = sizes[i + 1],
+                     .k = batch,
+                     .alpha = into_weights ? -1e-4f : 1.0f,
+                     .a = activations[i].data(),
+                     .lda = sizes[i],
+                     .b = gradients[i + 1].data(),
+                     .ldb = sizes[i + 1],
+                     .beta = into_weights ? 1.0f : 0.0f,
+                     .c = into_weights ? weights[i].data() : weight_gradients[i].data(),
+                     .ldc = sizes[i + 1]});
     }
   }
   return seconds_since(start);

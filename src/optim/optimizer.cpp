@@ -1,4 +1,5 @@
-// Optimizer: the checks every optimiser shares (parameters, learning rate) and zero_grad.
+// Optimizer: the checks every optimiser shares (parameters, learning rate), zero_grad, and
+// backward_and_step's unfused form (backward, then step).
 #include "soma/optim/optimizer.hpp"
 
 #include <cmath>

@@ -1,4 +1,5 @@
-// Sgd::step: PyTorch's SGD update, element by element on the parameters' own buffers.
+// Sgd::step: PyTorch's SGD update, element by element on the parameters' own buffers; and
+// backward_and_step, which fuses the plain update into the backward pass.
 #include "soma/optim/sgd.hpp"
 
 #include <cmath>
@@ -83,13 +84,19 @@ void Sgd::backward_and_step(const Tensor& objective) {
     Optimizer::backward_and_step(objective);
     return;
   }
-  updated_in_backward_.clear();
+  // The list's buffer is kept for the next step; its handles are not, even on a throw.
+  struct Emptied {
+    std::vector<Tensor>& list;
+    ~Emptied() { list.clear(); }
+  } emptied{fused_parameters_};
   for (const Tensor& parameter : parameters()) {
-    if (!parameter.grad().defined()) updated_in_backward_.push_back(parameter);
+    // A parameter frozen since (requires_grad off) is left alone, as step() does.
+    if (parameter.requires_grad() && !parameter.grad().defined()) {
+      fused_parameters_.push_back(parameter);
+    }
   }
-  backward_and_update(objective, updated_in_backward_, -learning_rate());
-  updated_in_backward_.clear();  // holds no parameter between steps
-  step();                        // the parameters that had a gradient already
+  backward_and_update(objective, fused_parameters_, -learning_rate());
+  step();  // the parameters that had a gradient already
 }
 
 Tensor Sgd::momentum_buffer(size_t index) const {

@@ -124,7 +124,8 @@ History fit(nn::Module& model, Optimizer& optimizer, const data::Dataset& traini
           order.data() + start, static_cast<size_t>(std::min(batch_size, samples - start)));
       const Tensor x = data::gather_rows(training.features, rows);
       const Tensor t = data::gather_rows(targets, rows);
-      // Dropped, not zeroed: backward writes each gradient afresh (no zeroing pass).
+      // Dropped, not zeroed: backward writes each gradient afresh (no zeroing pass), and a
+      // plain SGD step can then be fused into the backward pass (no gradient at all).
       optimizer.zero_grad(/*set_to_none=*/true);
       const Tensor out = model.forward(x);
       const Tensor loss = compute_loss(options.loss, out, t);

@@ -335,19 +335,25 @@ Tensor spy(const Tensor& p, soma::Node::LeafTarget* offered) {
 // engine then updates it at the leaf, with every contribution summed), its existing
 // gradient in a plain backward, nothing when it has none.
 TEST(EngineTest, EngineOffersAParameterToItsOnlyUserOnly) {
-  soma::Node::LeafTarget offered;
+  // A marker the engine never offers, so that each check sees the offer of its own pass.
+  float not_offered = 0.0f;
+  const soma::Node::LeafTarget unset{&not_offered, 0.0f};
+  soma::Node::LeafTarget offered = unset;
   Tensor p = parameter({1.0f, 2.0f});
   soma::backward_and_update(soma::sum(spy(p, &offered)), std::vector<Tensor>{p}, -0.5f);
   EXPECT_EQ(offered.buffer, p.data());
   EXPECT_EQ(offered.scale, -0.5f);
   expect_values(p, {0.5f, 1.5f});  // spy returned the gradient: the engine applied it
 
+  offered = unset;
   soma::backward_and_update(soma::sum(spy(p, &offered) + p), std::vector<Tensor>{p}, -0.5f);
   EXPECT_EQ(offered.buffer, nullptr);
   expect_values(p, {-0.5f, 0.5f});  // gradient 1 + 1
 
+  offered = unset;
   soma::sum(spy(p, &offered)).backward();
   EXPECT_EQ(offered.buffer, nullptr);
+  offered = unset;
   soma::sum(spy(p, &offered)).backward();
   EXPECT_EQ(offered.buffer, p.grad().data());
   EXPECT_EQ(offered.scale, 1.0f);
@@ -370,6 +376,85 @@ TEST(EngineTest, BackwardAndUpdateRefusesWhatItCannotUpdate) {
                     "backward_and_update: the output has shape (2); it needs a single value "
                     "(reduce with sum or mean)");
   expect_values(p, {1.0f, 2.0f});  // nothing was changed by the refused calls
+}
+
+// The root itself as the parameter: d(p)/d(p) = 1, so p = 3 - 0.5 = 2.5.
+TEST(EngineTest, BackwardAndUpdateOfTheRootItself) {
+  Tensor p = soma::scalar(3.0f);
+  p.set_requires_grad();
+  soma::backward_and_update(p, std::vector<Tensor>{p}, -0.5f);
+  EXPECT_EQ(p.item(), 2.5f);
+  EXPECT_FALSE(p.grad().defined());
+}
+
+// linear(W, W) uses W twice in one node: it must not be handed its own values as the buffer
+// (the GEMM would read what it writes). L = sum(W W) with W = [[1, 2], [3, 4]]:
+// dL/dW = 1 W^T + W^T 1 = [[3, 7], [3, 7]] + [[4, 4], [6, 6]] = [[7, 11], [9, 13]],
+// so W - 0.1 dL/dW = [[0.3, 0.9], [2.1, 2.7]].
+TEST(EngineTest, BackwardAndUpdateOfAWeightMultipliedByItself) {
+  Tensor w = soma::from_values(Shape{2, 2}, {1, 2, 3, 4});
+  w.set_requires_grad();
+  soma::backward_and_update(soma::sum(soma::linear(w, w, Tensor())), std::vector<Tensor>{w}, -0.1f);
+  expect_values(w, {0.3f, 0.9f, 2.1f, 2.7f});
+}
+
+// One weight in two layers: updated once, after both have read it. With x1 = [[1, 2]],
+// x2 = [[3, -1]] and W = [[1], [1]]: dW = x1^T 1 + x2^T 1 = [[4], [1]], W - 0.5 dW =
+// [[-1], [0.5]]; dx1 = 1 W^T with the old W = [[1, 1]].
+TEST(EngineTest, BackwardAndUpdateOfAWeightSharedByTwoLayers) {
+  Tensor x1 = soma::from_values(Shape{1, 2}, {1, 2});
+  x1.set_requires_grad();
+  const Tensor x2 = soma::from_values(Shape{1, 2}, {3, -1});
+  Tensor w = soma::from_values(Shape{2, 1}, {1, 1});
+  w.set_requires_grad();
+  const Tensor loss =
+      soma::sum(soma::linear(x1, w, Tensor())) + soma::sum(soma::linear(x2, w, Tensor()));
+  soma::backward_and_update(loss, std::vector<Tensor>{w}, -0.5f);
+  expect_values(w, {-1.0f, 0.5f});
+  expect_values(x1.grad(), {1.0f, 1.0f});
+}
+
+// L = sum(p.detach() * c) + sum(2 p): the first product reads p's buffer through a detached
+// copy, which the walk reaches after p itself. p must keep its values until the walk ends:
+// dL/dc = p = [1, 2] (the old values), so c = [1, 1] - 0.5 [1, 2] = [0.5, 0]; p = [1, 2] -
+// 0.5 [2, 2] = [0, 1].
+TEST(EngineTest, BackwardAndUpdateWaitsForReadersOfADetachedCopy) {
+  Tensor p = parameter({1.0f, 2.0f});
+  Tensor c = parameter({1.0f, 1.0f});
+  const Tensor loss = soma::sum(p.detach() * c) + soma::sum(p * 2.0f);
+  soma::backward_and_update(loss, std::vector<Tensor>{p, c}, -0.5f);
+  expect_values(c, {0.5f, 0.0f});
+  expect_values(p, {0.0f, 1.0f});
+}
+
+// Two parameters on one buffer (q is a detached p, made a parameter): each update waits
+// for the end of the walk, then both apply, as two separate steps would: [1, 2] - 0.5 * 2 -
+// 0.5 * 3 = [-1.5, -0.5].
+TEST(EngineTest, BackwardAndUpdateOfTwoParametersOnOneBuffer) {
+  Tensor p = parameter({1.0f, 2.0f});
+  Tensor q = p.detach();
+  q.set_requires_grad();
+  const Tensor loss = soma::sum(p * 2.0f) + soma::sum(q * 3.0f);
+  soma::backward_and_update(loss, std::vector<Tensor>{p, q}, -0.5f);
+  expect_values(p, {-1.5f, -0.5f});
+  expect_values(q, {-1.5f, -0.5f});
+}
+
+// A graph part of which an earlier backward released is refused before any parameter
+// changes (the layer after the released part would otherwise be updated first).
+TEST(EngineTest, BackwardAndUpdateThroughAReleasedGraphChangesNothing) {
+  Tensor first = parameter({1.0f, 2.0f});
+  Tensor second = parameter({3.0f, 4.0f});
+  const Tensor hidden = soma::tanh(first * 2.0f);
+  soma::sum(hidden).backward();
+  first.clear_grad();
+  EXPECT_SOMA_ERROR(
+      soma::backward_and_update(soma::sum(hidden * second), std::vector<Tensor>{first, second},
+                                -0.5f),
+      "backward: the graph through 'tanh' was already released by an earlier backward(); pass "
+      "retain_graph=true to the first backward() to backpropagate through it again");
+  expect_values(second, {3.0f, 4.0f});
+  expect_values(first, {1.0f, 2.0f});
 }
 
 }  // namespace

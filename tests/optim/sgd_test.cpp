@@ -247,17 +247,27 @@ TEST(SgdTest, BackwardAndStepFusesThePlainUpdate) {
        {std::tuple{4, 3, 2}, std::tuple{64, 100, 30}, std::tuple{64, 300, 200}}) {
     SCOPED_TRACE(std::to_string(samples) + "x" + std::to_string(inputs) + "x" +
                  std::to_string(outputs));
-    const Layer fused(samples, inputs, outputs, 11);
-    const Layer reference = fused.copy();
+    Layer fused(samples, inputs, outputs, 11);
+    // The input's gradient needs the weight before its update (linear reads it first).
+    fused.x.set_requires_grad();
+    Layer reference = fused.copy();
+    reference.x = fused.x.detach().clone();
+    reference.x.set_requires_grad();
     Sgd fused_sgd({fused.weight, fused.bias}, {.learning_rate = 0.05f});
     Sgd reference_sgd({reference.weight, reference.bias}, {.learning_rate = 0.05f});
     for (int step = 0; step < 3; ++step) {
+      fused.x.clear_grad();
+      reference.x.clear_grad();
       fused_sgd.backward_and_step(fused.loss());
       EXPECT_FALSE(fused.weight.grad().defined());
       EXPECT_FALSE(fused.bias.grad().defined());
       reference_sgd.zero_grad(/*set_to_none=*/true);
       reference.loss().backward();
       reference_sgd.step();
+      for (int64_t i = 0; i < fused.x.numel(); ++i) {
+        ASSERT_NEAR(fused.x.grad().data()[i], reference.x.grad().data()[i], 1e-5f)
+            << "step " << step << ", input gradient element " << i;
+      }
     }
     const float* fused_weight = fused.weight.data();
     const float* reference_weight = reference.weight.data();
@@ -270,22 +280,38 @@ TEST(SgdTest, BackwardAndStepFusesThePlainUpdate) {
   }
 }
 
-// With momentum (or weight decay) there is nothing to fuse: backward() then step(), to the bit.
-TEST(SgdTest, BackwardAndStepWithMomentumIsBackwardThenStep) {
-  const Layer fused(64, 100, 30, 12);
-  const Layer reference = fused.copy();
-  Sgd fused_sgd({fused.weight, fused.bias}, {.learning_rate = 0.05f, .momentum = 0.9f});
-  Sgd reference_sgd({reference.weight, reference.bias}, {.learning_rate = 0.05f, .momentum = 0.9f});
-  for (int step = 0; step < 3; ++step) {
-    fused_sgd.zero_grad();
-    fused_sgd.backward_and_step(fused.loss());
-    reference_sgd.zero_grad();
-    reference.loss().backward();
-    reference_sgd.step();
+// With momentum or weight decay there is nothing to fuse: backward() then step(), to the bit.
+TEST(SgdTest, BackwardAndStepWithMomentumOrWeightDecayIsBackwardThenStep) {
+  for (const SgdOptions options : {SgdOptions{.learning_rate = 0.05f, .momentum = 0.9f},
+                                   SgdOptions{.learning_rate = 0.05f, .weight_decay = 0.01f}}) {
+    SCOPED_TRACE(options.momentum != 0.0f ? "momentum" : "weight decay");
+    const Layer fused(64, 100, 30, 12);
+    const Layer reference = fused.copy();
+    Sgd fused_sgd({fused.weight, fused.bias}, options);
+    Sgd reference_sgd({reference.weight, reference.bias}, options);
+    for (int step = 0; step < 3; ++step) {
+      fused_sgd.zero_grad();
+      fused_sgd.backward_and_step(fused.loss());
+      reference_sgd.zero_grad();
+      reference.loss().backward();
+      reference_sgd.step();
+    }
+    EXPECT_TRUE(same_bits(fused.weight, reference.weight));
+    EXPECT_TRUE(same_bits(fused.bias, reference.bias));
+    EXPECT_TRUE(fused.weight.grad().defined());
   }
-  EXPECT_TRUE(same_bits(fused.weight, reference.weight));
-  EXPECT_TRUE(same_bits(fused.bias, reference.bias));
-  EXPECT_TRUE(fused.weight.grad().defined());
+}
+
+// A parameter frozen after the optimiser was made (requires_grad off) is left alone, as by
+// step(): d(sum(2 a))/da = 2, a = 1 - 0.2 = 0.8; b keeps 5.
+TEST(SgdTest, BackwardAndStepLeavesAFrozenParameterAlone) {
+  Tensor a = parameter({1.0f});
+  Tensor b = parameter({5.0f});
+  Sgd sgd({a, b}, {.learning_rate = 0.1f});
+  b.set_requires_grad(false);
+  sgd.backward_and_step(soma::sum(a * 2.0f) + soma::sum(b * 3.0f));
+  expect_values(a, {0.8});
+  expect_values(b, {5.0});
 }
 
 // A gradient held from an earlier backward() is not lost: that parameter takes the sum in

@@ -206,6 +206,54 @@ TEST(Fit, SameSeedIsBitIdenticalAndTheSeedMatters) {
   EXPECT_FALSE(same_parameters(*a, *c));  // a different order of batches
 }
 
+// An Sgd that takes backward() then step() instead of fusing the step into the backward pass.
+class UnfusedSgd : public Sgd {
+ public:
+  using Sgd::Sgd;
+  void backward_and_step(const Tensor& objective) override {
+    Optimizer::backward_and_step(objective);
+  }
+};
+
+// fit's plain SGD step, fused into the backward pass, trains the same network as backward()
+// then step() up to rounding, with the L2 penalty (each parameter then has two uses and is
+// updated when the walk reaches it) and without (each layer's GEMM updates its weight); and
+// the fused step gives the same bits for the same seed.
+TEST(Fit, FusedSgdStepTrainsAsBackwardThenStep) {
+  Generator generator(4);
+  const data::Dataset circles = data::circles(256, 0.1, generator);
+  for (const float weight_decay : {0.0f, 0.01f}) {
+    SCOPED_TRACE("weight decay " + std::to_string(weight_decay));
+    FitOptions options;
+    options.loss = LossKind::binary_cross_entropy_with_logits;
+    options.epochs = 3;
+    options.batch_size = 32;
+    options.weight_decay = weight_decay;
+    auto fused = network("2-16-16-1", nn::ActivationKind::tanh, nn::ActivationKind::identity);
+    auto again = network("2-16-16-1", nn::ActivationKind::tanh, nn::ActivationKind::identity);
+    auto unfused = network("2-16-16-1", nn::ActivationKind::tanh, nn::ActivationKind::identity);
+    Sgd fused_sgd(fused->parameters(), {.learning_rate = 0.1f});
+    Sgd again_sgd(again->parameters(), {.learning_rate = 0.1f});
+    UnfusedSgd unfused_sgd(unfused->parameters(), {.learning_rate = 0.1f});
+    const History fused_history = fit(*fused, fused_sgd, circles, options);
+    fit(*again, again_sgd, circles, options);
+    const History unfused_history = fit(*unfused, unfused_sgd, circles, options);
+    EXPECT_TRUE(same_parameters(*fused, *again));
+    EXPECT_NEAR(fused_history.epochs.back().train_loss, unfused_history.epochs.back().train_loss,
+                1e-5);
+    const auto fused_parameters = fused->parameters();
+    const auto unfused_parameters = unfused->parameters();
+    ASSERT_EQ(fused_parameters.size(), unfused_parameters.size());
+    for (size_t p = 0; p < fused_parameters.size(); ++p) {
+      EXPECT_FALSE(fused_parameters[p].grad().defined());
+      for (int64_t i = 0; i < fused_parameters[p].numel(); ++i) {
+        ASSERT_NEAR(fused_parameters[p].data()[i], unfused_parameters[p].data()[i], 1e-4f)
+            << "parameter " << p << ", element " << i;
+      }
+    }
+  }
+}
+
 TEST(Fit, HistoryHasValidationAndTheRightMetrics) {
   Generator generator(9);
   const data::Dataset sine = data::regression_1d(data::Function1d::sine, 100, 0.0, generator);

@@ -1,4 +1,5 @@
-// Reverse-mode differentiation over the recorded graph (what Tensor::backward() runs).
+// Reverse-mode differentiation over the recorded graph (what Tensor::backward() runs), and
+// the same pass with plain SGD's update fused in (backward_and_update).
 #pragma once
 
 #include <span>
@@ -25,10 +26,12 @@ void run_backward(const Tensor& root, const Tensor& seed, bool retain_graph);
 // node's backward function when it can write there (`linear`: the weight-gradient GEMM adds
 // into the weight, alpha = -learning_rate), with no gradient buffer and no separate pass
 // over the weight; any other is updated when the walk reaches it, after every node that
-// reads it. The parameters must be leaves without a gradient, and are left without one;
-// those the graph does not reach are unchanged. The graph is released. The graph must read
-// a parameter's values only through the parameter itself (not through a detached tensor
-// sharing its storage), since those values change during the pass.
+// reads it; a parameter whose buffer another tensor of the graph shares (a detached copy,
+// a view) is updated after the whole walk. The parameters must be leaves without a
+// gradient, and are left without one; those the graph does not reach are unchanged. The
+// graph is released. A graph already released by an earlier backward is refused before any
+// change; an error in a backward function itself (a gradient of the wrong shape, memory
+// exhausted) can leave the parameters visited before it updated.
 void backward_and_update(const Tensor& root, std::span<const Tensor> parameters, float scale);
 
 }  // namespace soma

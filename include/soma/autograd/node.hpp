@@ -67,6 +67,8 @@ class Node {
   // Frees the inputs and the saved values; apply() fails afterwards with a clear message.
   void release();
   bool released() const { return released_; }
+  // Throws soma::Error naming the operation if the node was released.
+  void check_not_released() const;
 
  private:
   const char* name_;

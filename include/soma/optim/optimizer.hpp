@@ -32,7 +32,9 @@ class Optimizer {
   // (Sgd without momentum or weight decay) fuses the two: parameters without a gradient
   // are updated during the backward pass (autograd's backward_and_update; for a layer's
   // weight the update is the gradient's GEMM itself) and are left without a gradient. The
-  // result differs from backward() then step() only by rounding.
+  // result differs from backward() then step() only by rounding. A parameter that already
+  // holds a gradient (not dropped since an earlier backward) is not fused: it takes the
+  // sum in the usual step().
   virtual void backward_and_step(const Tensor& objective);
 
   float learning_rate() const { return learning_rate_; }

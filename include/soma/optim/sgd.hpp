@@ -38,8 +38,8 @@ class Sgd : public Optimizer {
 
  private:
   SgdOptions options_;  // options_.learning_rate is the initial one; see learning_rate()
-  std::vector<Tensor> momentum_buffers_;     // one per parameter, created on its first step
-  std::vector<Tensor> updated_in_backward_;  // backward_and_step's list, kept for its capacity
+  std::vector<Tensor> momentum_buffers_;  // one per parameter, created on its first step
+  std::vector<Tensor> fused_parameters_;  // backward_and_step's list, empty between calls
 };
 
 }  // namespace soma

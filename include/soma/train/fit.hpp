@@ -67,6 +67,9 @@ class TrainingDiverged : public Error {
   using Error::Error;
 };
 
+// Each batch: gather its rows, drop the gradients, forward, loss (plus the L2 penalty),
+// then optimizer.backward_and_step(objective): for plain SGD the update happens inside the
+// backward pass, for the others backward() then step().
 History fit(nn::Module& model, Optimizer& optimizer, const data::Dataset& training,
             const FitOptions& options);
 
