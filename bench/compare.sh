@@ -204,7 +204,7 @@ fi  # not --report
 torch_version="$([ "$have_torch" = 1 ] && "$python" -c 'import torch; print(torch.__version__)' || echo absent)"
 libtorch_version="$(dpkg-query -W -f='${Version}' libtorch-dev 2>/dev/null || echo absent)"
 "$python" - "$log" <<EOF
-import json, statistics, sys
+import json, re, statistics, sys
 from collections import defaultdict
 
 # (side, metric) -> setting -> values over rounds
@@ -301,7 +301,10 @@ target("W2 peak RSS <= half of libtorch's", get("W2 peak RSS MiB", 0), 2, "{:.2f
 
 print()
 print(f"- run: $started, {sys.argv[1]}; rounds: $rounds (median over rounds at each side's best setting)")
-print(f"- machine: {soma_info.get('machine', '?')}, {soma_info.get('cpu', '?')}, {soma_info.get('cores', '?')} cores; soma {soma_info.get('build_type', '?')} build, {soma_info.get('blas', '?')}")
+# The libraries without the thread count of whichever soma run came last ("soma threads
+# tried" below, and each figure's own setting, say which thread counts ran).
+soma_libraries = re.sub(r", \d+ soma threads?\$", "", soma_info.get('blas', '?'))
+print(f"- machine: {soma_info.get('machine', '?')}, {soma_info.get('cpu', '?')}, {soma_info.get('cores', '?')} cores; soma {soma_info.get('build_type', '?')} build, {soma_libraries}")
 print(f"- peers: PyTorch $torch_version (Debian python3-torch), libtorch $libtorch_version (g++ -O3 -march=native); OMP_WAIT_POLICY=PASSIVE, settings tried (torch:OpenBLAS threads): $peer_settings")
 print(f"- soma threads tried: $soma_threads")
 print(f"- $coretype_line")
