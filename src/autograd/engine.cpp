@@ -150,8 +150,8 @@ enum class Update : uint8_t {
 // other node reads it. A node that reads its storage through another tensor (a detached
 // copy, a reshaped view) would see the new values, so such a parameter waits for the end.
 // Throws before anything is changed if the graph was released by an earlier backward.
-// Two allocations per pass (the plan and the parameters' buffers), as W1's tiny steps feel
-// each one.
+// Two allocations per pass (the plan and the sorted buffers): a W1 step lasts a few
+// microseconds, so each one shows.
 std::vector<Update> plan_updates(const std::vector<Tensor>& order, const PointerIndex& position,
                                  const InPlaceUpdate* update) {
   std::vector<Update> plan;
