@@ -62,6 +62,9 @@ if [ -n "$report" ]; then
   rounds="$(cut -f3 "$log" | sort -n | tail -1)"
   started="(an earlier run)"
   coretype_line="OPENBLAS_CORETYPE: as recorded in the log's lines"
+  # The settings that ran, as the log has them (not this invocation's defaults).
+  soma_threads="$(awk -F'\t' '$1 == "soma" && $2 != "rss" {print $2}' "$log" | sort -un | xargs)"
+  peer_settings="$(awk -F'\t' '$1 != "soma" && $2 != "rss" {print $2}' "$log" | sort -u | xargs)"
   python=/usr/bin/python3
   have_torch=0
   "$python" -c 'import torch' 2>/dev/null && have_torch=1

@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Checks bench/compare.sh's table against a log of known figures (compare_fixture.log):
+# medians over three rounds, each side at its best setting, the ratios and the targets.
+# In the fixture soma's 2 threads beat 1 on every workload; the medians are
+#   W1 3,900,000 samples/s against libtorch 300,000 and PyTorch 200,000: 13.00x;
+#   W2 220,000 against 80,000 and 88,000: 2.75x libtorch, 2.50x the best peer;
+#   W3 share of the bare products 0.96; W4 batch 1 5.1 against 16.0 µs: 3.14x;
+#   batch 128 205 against 305 µs: 1.49x; peak RSS 210.0 against 348.1 MiB: 1.66x.
+# Skips (exit 77) where Debian's python3, which the script runs, is absent.
+set -u
+root="$(cd "$(dirname "$0")/../.." && pwd)"
+[ -x /usr/bin/python3 ] || { echo "no /usr/bin/python3: skipped"; exit 77; }
+output="$(bash "$root/bench/compare.sh" --report "$root/tests/bench/compare_fixture.log")" || {
+  echo "compare.sh --report failed"; exit 1; }
+status=0
+expect() {
+  if ! grep -qF -- "$1" <<< "$output"; then
+    echo "missing from the report: $1"
+    status=1
+  fi
+}
+expect "| W1 samples/s | 3,900,000 (2 threads) | 300,000 (torch 1, BLAS 1) | 200,000 (torch 1, BLAS 1) | 13.00x | 13.00x |"
+expect "| W2 samples/s | 220,000 (2 threads) | 80,000 (torch 1, BLAS 1) | 88,000 (torch 1, BLAS 1) | 2.75x | 2.50x |"
+expect "| W3 share of bare GEMM | 0.9600 (2 threads) |"
+expect "| W4 batch 1 us | 5.1 (2 threads) | 16.0 (torch 1, BLAS 1) |"
+expect "| W1 >= 10x libtorch samples/s | 13.00x | met |"
+expect "| W2 >= 2x the best peer's samples/s | 2.50x | met |"
+expect "| W3 >= 90% of bare GEMM throughput of one step | 96.0% | met |"
+expect "| W4 batch 1 >= 3x faster than libtorch | 3.14x | met |"
+expect "| W4 batch 128 at least as fast as libtorch | 1.49x | met |"
+expect "| W2 peak RSS <= half of libtorch's | 1.66x smaller | not met |"
+# The machine line names the libraries without the last run's thread count, and the
+# settings lines say what the log ran, not the script's defaults.
+expect "soma Release build, OpenBLAS 0.3.21 (SkylakeX kernels) below 1048576 multiply-adds, oneDNN 2.6.3 from there"
+expect "settings tried (torch:OpenBLAS threads): 1:1"
+expect "- soma threads tried: 1 2"
+if grep -q "soma threads\$" <<< "$output"; then
+  echo "the machine line still ends with a thread count"
+  status=1
+fi
+[ "$status" = 0 ] && echo "the report matches the fixture"
+exit "$status"
