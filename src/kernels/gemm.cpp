@@ -32,10 +32,6 @@ blasint to_blas_int(int64_t value) {
 // depends on), and no thread of the program has started yet.
 [[maybe_unused]] const BlasCoreChoice& blas_core_at_start = blas_core_choice();
 
-}  // namespace
-
-namespace {
-
 enum class Library { openblas, onednn };
 enum class Choice { by_size, openblas, onednn };
 

@@ -14,6 +14,7 @@
 #include "soma/core/error.hpp"
 #include "soma/kernels/threads.hpp"
 #include "soma/tensor/generator.hpp"
+#include "support/error_message.hpp"
 
 namespace {
 
@@ -327,23 +328,18 @@ TEST(GemmTest, EmptyInnerDimensionWithABiasGivesTheBias) {
 TEST(GemmTest, BiasWithNonZeroBetaIsRefused) {
   std::vector<float> c = {7.0f};
   const float one = 1.0f;
-  try {
-    soma::kernels::gemm({.m = 1,
-                         .n = 1,
-                         .k = 1,
-                         .a = &one,
-                         .lda = 1,
-                         .b = &one,
-                         .ldb = 1,
-                         .beta = 1.0f,
-                         .c = c.data(),
-                         .ldc = 1,
-                         .bias = &one});
-    FAIL() << "expected soma::Error";
-  } catch (const soma::Error& error) {
-    EXPECT_STREQ(error.what(),
-                 "gemm: beta must be 0 when a bias is given (the bias replaces beta C)");
-  }
+  EXPECT_SOMA_ERROR(soma::kernels::gemm({.m = 1,
+                                         .n = 1,
+                                         .k = 1,
+                                         .a = &one,
+                                         .lda = 1,
+                                         .b = &one,
+                                         .ldb = 1,
+                                         .beta = 1.0f,
+                                         .c = c.data(),
+                                         .ldc = 1,
+                                         .bias = &one}),
+                    "gemm: beta must be 0 when a bias is given (the bias replaces beta C)");
   EXPECT_EQ(c[0], 7.0f);
 }
 
