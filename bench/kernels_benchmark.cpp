@@ -53,6 +53,8 @@ struct GemmShape {
   int64_t m = 0;
   int64_t n = 0;
   int64_t k = 0;
+  // A as a ReLU leaves it, about half zeros (the input of every layer but the first).
+  bool a_after_relu = false;
 };
 
 void gemm_at_shape(benchmark::State& state, GemmShape shape) {
@@ -60,7 +62,8 @@ void gemm_at_shape(benchmark::State& state, GemmShape shape) {
   // op(A) is (m x k) and op(B) is (k x n); as stored, A^T is (k x m) and B^T is (n x k).
   const int64_t a_columns = shape.transpose_a ? shape.m : shape.k;
   const int64_t b_columns = shape.transpose_b ? shape.k : shape.n;
-  const Tensor a = uniform(Shape{shape.m * shape.k}, -1.0f, 1.0f, generator);
+  const Tensor a_values = uniform(Shape{shape.m * shape.k}, -1.0f, 1.0f, generator);
+  const Tensor a = shape.a_after_relu ? relu(a_values) : a_values;
   const Tensor b = uniform(Shape{shape.k * shape.n}, -1.0f, 1.0f, generator);
   Tensor c = Tensor::empty(Shape{shape.m * shape.n});
   const kernels::GemmArgs args{.transpose_a = shape.transpose_a,
@@ -109,16 +112,17 @@ void register_gemm_benchmarks(const bench::TrainingWorkload& workload) {
   }
 }
 
-// W4: the W2 network's forward products alone, at batch 1 and 128.
+// W4: the W2 network's forward products alone, at batch 1 and 128. The second and third
+// layers read a ReLU's output, as in the network: the row kernel skips its zeros.
 void register_inference_gemm_benchmarks() {
   const std::vector<int64_t> sizes =
       bench::w2_mnist_shaped_workload(bench::Scale::full).layer_sizes;
   for (const int64_t batch : {int64_t{1}, int64_t{128}}) {
     for (size_t i = 0; i + 1 < sizes.size(); ++i) {
-      const GemmShape forward{.m = batch, .n = sizes[i + 1], .k = sizes[i]};
+      const GemmShape forward{.m = batch, .n = sizes[i + 1], .k = sizes[i], .a_after_relu = i > 0};
       register_benchmark("gemm/W4/layer" + std::to_string(i + 1) + "/forward/NN/" +
                              std::to_string(batch) + "x" + std::to_string(sizes[i + 1]) + "x" +
-                             std::to_string(sizes[i]),
+                             std::to_string(sizes[i]) + (i > 0 ? "/relu_input" : ""),
                          gemm_at_shape, forward);
     }
   }

@@ -1,12 +1,14 @@
 // Tests soma::kernels::gemm, C = alpha op(A) op(B) + beta C (or + a bias row) on row-major
 // buffers, against a naive triple loop in double: all four transpose combinations, padded
-// rows, a bias on one thread and split over threads, and k = 0.
+// rows, a bias on one thread and split over threads, and k = 0; the one-row kernel exactly,
+// with zeros in the row (skipped) and NaN.
 #include "soma/kernels/gemm.hpp"
 
 #include <gtest/gtest.h>
 
 #include <cmath>
 #include <cstdlib>
+#include <limits>
 #include <string>
 #include <tuple>
 #include <vector>
@@ -252,6 +254,99 @@ TEST(GemmTest, OneAndTwoThreadsGiveIdenticalBits) {
     }
   }
   soma::kernels::set_thread_count(previous);
+}
+
+// Whether gemm runs one-row products on soma's own row kernel here (x86-64 with AVX-512F);
+// elsewhere a library runs them, with its own order of sums.
+bool row_kernel_runs() {
+#if defined(__x86_64__) && defined(__GNUC__)
+  return __builtin_cpu_supports("avx512f") != 0;
+#else
+  return false;
+#endif
+}
+
+// c[j] = bias[j] + the sum over i of a[i] b[i][j] as one fused multiply-add chain in order
+// of i, with every term included (a zero term adds nothing to it).
+std::vector<float> in_order_fused_sums(int64_t n, int64_t k, const std::vector<float>& a,
+                                       const std::vector<float>& b,
+                                       const std::vector<float>& bias) {
+  std::vector<float> c(static_cast<size_t>(n));
+  for (int64_t j = 0; j < n; ++j) {
+    float sum = 0.0f;
+    for (int64_t i = 0; i < k; ++i) {
+      sum = std::fma(a[static_cast<size_t>(i)], b[static_cast<size_t>(i * n + j)], sum);
+    }
+    c[static_cast<size_t>(j)] = sum + bias[static_cast<size_t>(j)];
+  }
+  return c;
+}
+
+// A row with zeros, as a ReLU leaves it: the row kernel skips their rows of B, and each
+// element is still the in-order chain over all of k. The zeros (both signs, scattered and in
+// a run) fill the kernel's first two chunks of 256 entries; the third has none. Every block
+// width and a masked tail (503 columns), on one thread and split over two.
+TEST(GemmTest, OneRowWithZerosGivesTheInOrderFusedSum) {
+  const int64_t k = 600;
+  const int64_t n = 503;
+  std::vector<float> a = random_values(static_cast<size_t>(k), 11);
+  for (int64_t i = 0; i < 512; ++i) {
+    if (i % 3 == 0 || (i >= 300 && i < 420)) a[static_cast<size_t>(i)] = 0.0f;
+    if (i % 7 == 0) a[static_cast<size_t>(i)] = -0.0f;
+  }
+  const std::vector<float> b = random_values(static_cast<size_t>(k * n), 12);
+  const std::vector<float> bias = random_values(static_cast<size_t>(n), 13);
+  const std::vector<float> expected = in_order_fused_sums(n, k, a, b, bias);
+  const int previous = soma::kernels::thread_count();
+  for (const int threads : {1, 2}) {
+    soma::kernels::set_thread_count(threads);
+    std::vector<float> c(static_cast<size_t>(n));
+    multiply_packed(1, n, k, a, b, c, bias.data());
+    for (size_t j = 0; j < c.size(); ++j) {
+      if (row_kernel_runs()) {
+        ASSERT_EQ(c[j], expected[j]) << threads << " threads, column " << j;
+      } else {
+        ASSERT_NEAR(c[j], expected[j], 1e-6 * static_cast<double>(k)) << "column " << j;
+      }
+    }
+  }
+  soma::kernels::set_thread_count(previous);
+}
+
+// A NaN in the row reaches every column: it is not taken for a zero and skipped.
+TEST(GemmTest, OneRowWithANaNGivesNaNEverywhere) {
+  const int64_t k = 300;
+  const int64_t n = 40;
+  std::vector<float> a = random_values(static_cast<size_t>(k), 14);
+  for (int64_t i = 0; i < k; i += 2) a[static_cast<size_t>(i)] = 0.0f;
+  a[277] = std::nanf("");
+  const std::vector<float> b = random_values(static_cast<size_t>(k * n), 15);
+  std::vector<float> c(static_cast<size_t>(n));
+  multiply_packed(1, n, k, a, b, c);
+  for (size_t j = 0; j < c.size(); ++j) EXPECT_TRUE(std::isnan(c[j])) << "column " << j;
+}
+
+// What the skipping means, as documented: a zero (of either sign) in the row leaves out
+// its row of B entirely, so an infinite or NaN weight there gives no NaN. The sums are those
+// of the other rows.
+TEST(GemmTest, OneRowZeroLeavesOutItsRowOfB) {
+  if (!row_kernel_runs()) GTEST_SKIP() << "one-row products run on a library on this CPU";
+  const int64_t k = 40;
+  const int64_t n = 20;  // a block of 16 columns and a masked tail of 4
+  std::vector<float> a = random_values(static_cast<size_t>(k), 16);
+  a[5] = 0.0f;
+  a[17] = -0.0f;
+  std::vector<float> b = random_values(static_cast<size_t>(k * n), 17);
+  const std::vector<float> bias(static_cast<size_t>(n), 0.0f);
+  const std::vector<float> expected = in_order_fused_sums(n, k, a, b, bias);
+  const float infinity = std::numeric_limits<float>::infinity();
+  b[5 * n + 3] = infinity;
+  b[5 * n + 10] = std::nanf("");
+  b[5 * n + 18] = -infinity;  // in the masked tail
+  b[17 * n + 0] = -infinity;
+  std::vector<float> c(static_cast<size_t>(n));
+  multiply_packed(1, n, k, a, b, c);
+  EXPECT_EQ(c, expected);
 }
 
 // Sizes the BLAS cannot take are refused before the product is split over threads.

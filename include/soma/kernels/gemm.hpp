@@ -29,6 +29,9 @@ struct GemmArgs {
   const float* bias = nullptr;
 };
 
+// With m == 1 and neither operand transposed (a batch-1 forward pass), soma's own row
+// kernel runs on AVX-512 CPUs: it skips the rows of B whose entry of A is zero, so there a
+// zero times an infinite or NaN weight adds nothing instead of NaN.
 void gemm(const GemmArgs& args);
 
 // Which library runs the products soma's own row kernel does not take: OpenBLAS for small
