@@ -1,8 +1,5 @@
-// The row-times-matrix kernel: columns of y in blocks of 256 (16 AVX-512 accumulators,
-// each fed one B row segment per row of B), then 128, 64, 32 and 16, and the last 1 to 15
-// with a mask. Each y element is the sum over i of x[i] B[i][j] in order of i, as one fused
-// multiply-add chain, whatever the block it falls in; the rows of B whose x[i] is zero are
-// not read (a ReLU's output, the next layer's x, is about half zeros).
+// The row-times-matrix kernel: columns of y in blocks of up to 256 (16 AVX-512
+// accumulators), each y element one in-order fused multiply-add chain over the rows of B.
 #include "row_times_matrix.hpp"
 
 #include <algorithm>
@@ -20,7 +17,7 @@ namespace soma::kernels {
 namespace {
 
 // x is read in chunks of this many entries: each chunk with a zero has its nonzero
-// entries gathered on the stack first.
+// entries gathered on the stack first, and the chunk bounds that buffer to 2 KiB.
 constexpr int64_t chunk_size = 256;
 
 __attribute__((target("avx512f"))) __mmask16 lanes_below(int64_t count) {
@@ -40,12 +37,12 @@ __attribute__((target("avx512f"))) bool has_zero(const float* x, int64_t begin, 
 }
 
 // The entries of x[begin, end) that are not zero, in order: value and position from begin.
-// NaN counts as nonzero. The 16 spare slots take the lanes of a whole-register store past
-// the last kept entry.
+// NaN counts as nonzero. Each group of 16 entries is stored as a whole register at
+// `count`, which is at most the group's own position, so the store ends inside the chunk.
 struct NonZeroEntries {
   int64_t count = 0;
-  alignas(64) float value[chunk_size + 16];
-  alignas(64) int32_t offset[chunk_size + 16];
+  float value[chunk_size];
+  int32_t offset[chunk_size];
 };
 
 __attribute__((target("avx512f"))) void gather_nonzero(const float* x, int64_t begin, int64_t end,
@@ -88,7 +85,12 @@ __attribute__((target("avx512f"), always_inline)) inline void add_row(__m512* su
   }
 }
 
-// y[0, 16 Registers), or with Masked only the lanes last_lanes of the last register.
+// y[0, 16 Registers), or with Masked only the lanes last_lanes of the last register. Each
+// element is the sum over i of x[i] B[i][j] in order of i, whatever the block it falls in.
+// The rows of B whose x[i] is zero are not read: x is often a ReLU's output (the input of
+// every layer but the first), about half zeros. Leaving out a zero term changes no
+// nonzero sum; a zero sum may differ in sign. Each block scans x again, which costs little
+// next to reading its part of B.
 template <int Registers, bool Masked>
 __attribute__((target("avx512f"))) void column_block(int64_t k, float alpha, const float* x,
                                                      const float* b, int64_t ldb, float beta,
@@ -176,8 +178,8 @@ bool row_times_matrix_available() {
   return false;  // the BLAS is faster than the loop below on such machines
 }
 
-// Portable version, the same sums in the same order, zeros of x skipped alike, for builds
-// without the AVX-512 path.
+// Builds without the AVX-512 path: gemm never calls this (row_times_matrix_available() is
+// false), but it is defined, with the same sums in the same order, zeros of x skipped alike.
 void row_times_matrix(int64_t k, int64_t n, float alpha, const float* x, const float* b,
                       int64_t ldb, float beta, float* y, const float* bias) {
   for (int64_t j = 0; j < n; ++j) {
@@ -188,7 +190,7 @@ void row_times_matrix(int64_t k, int64_t n, float alpha, const float* x, const f
     if (bias != nullptr) {
       y[j] = alpha * sum + bias[j];
     } else {
-      y[j] = beta != 0.0f ? alpha * sum + beta * y[j] : alpha * sum;
+      y[j] = beta != 0.0f ? std::fma(beta, y[j], alpha * sum) : alpha * sum;
     }
   }
 }

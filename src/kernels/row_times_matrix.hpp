@@ -11,9 +11,9 @@ namespace soma::kernels {
 bool row_times_matrix_available();
 
 // beta == 0 ignores y's contents (it may be uninitialised). With a bias (n values), y =
-// alpha x B + bias and beta is not used. A zero in x skips its row of B, as the reference
-// BLAS does in several routines: an infinite or NaN entry in that row does not make y NaN,
-// where 0 * inf would. A NaN in x still does.
+// alpha x B + bias and beta is not used. A zero in x skips its row of B: an infinite or NaN
+// entry in that row does not make y NaN, where 0 * inf would (and does in the BLAS that
+// gemm uses for every other shape). A NaN in x still does.
 void row_times_matrix(int64_t k, int64_t n, float alpha, const float* x, const float* b,
                       int64_t ldb, float beta, float* y, const float* bias);
 

@@ -283,16 +283,17 @@ std::vector<float> in_order_fused_sums(int64_t n, int64_t k, const std::vector<f
 }
 
 // A row with zeros, as a ReLU leaves it: the row kernel skips their rows of B, and each
-// element is still the in-order chain over all of k. The zeros (both signs, scattered and in
-// a run) fill the kernel's first two chunks of 256 entries; the third has none. Every block
-// width and a masked tail (503 columns), on one thread and split over two.
+// element is still the in-order chain over all of k. Of the kernel's chunks of 256 entries,
+// the first has no zeros (the plain loop); the second has zeros of both signs, scattered and
+// in a run; the third, 88 entries, has them scattered up to its last entry. Every block width
+// and a masked tail (503 columns), on one thread and split over two.
 TEST(GemmTest, OneRowWithZerosGivesTheInOrderFusedSum) {
   const int64_t k = 600;
   const int64_t n = 503;
   std::vector<float> a = random_values(static_cast<size_t>(k), 11);
-  for (int64_t i = 0; i < 512; ++i) {
+  for (int64_t i = 256; i < k; ++i) {
     if (i % 3 == 0 || (i >= 300 && i < 420)) a[static_cast<size_t>(i)] = 0.0f;
-    if (i % 7 == 0) a[static_cast<size_t>(i)] = -0.0f;
+    if (i % 7 == 0 || i == k - 1) a[static_cast<size_t>(i)] = -0.0f;
   }
   const std::vector<float> b = random_values(static_cast<size_t>(k * n), 12);
   const std::vector<float> bias = random_values(static_cast<size_t>(n), 13);
@@ -306,7 +307,8 @@ TEST(GemmTest, OneRowWithZerosGivesTheInOrderFusedSum) {
       if (row_kernel_runs()) {
         ASSERT_EQ(c[j], expected[j]) << threads << " threads, column " << j;
       } else {
-        ASSERT_NEAR(c[j], expected[j], 1e-6 * static_cast<double>(k)) << "column " << j;
+        ASSERT_NEAR(c[j], expected[j], 1e-6 * static_cast<double>(k))
+            << threads << " threads, column " << j;
       }
     }
   }
