@@ -5,6 +5,7 @@ set -euo pipefail
 packages=(
   build-essential cmake pkg-config   # compiler and build
   libdnnl-dev libopenblas-dev        # matrix products (oneDNN, OpenBLAS)
+  ocl-icd-opencl-dev                 # oneDNN's CMake package requires OpenCL (its GPU runtime)
   libgtest-dev libgmock-dev          # tests
   clang-format                       # the format check in scripts/test.sh
   libcairo2-dev                      # pictures (PNG) of decision regions and curves
