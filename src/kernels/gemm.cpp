@@ -159,7 +159,8 @@ void multiply(const GemmArgs& args, const Plan& plan) {
 constexpr int64_t parallel_threshold = 64 * 1024;
 
 // Splits of C into column blocks (or row blocks when C is tall and narrow), one per
-// thread. Blocks are whole multiples of 16 columns (one AVX-512 register) where possible.
+// thread. Blocks are whole multiples of 16 columns (one AVX-512 register, two AVX2 ones)
+// where possible.
 // The split is fixed by the thread count, so the same thread count gives the same bits.
 // Across thread counts the bits agree on the products the tests check, not on every
 // shape: the libraries choose their kernels by the size of the block they are given.

@@ -1,13 +1,14 @@
 // y = alpha x B + beta y (or + a bias) for one row x (1 x k) and B (k x n, row stride
 // ldb), without the packing of B that a general GEMM does first: for a single row, reading
-// B once is the whole cost (a batch-1 forward pass). AVX-512 when the CPU has it.
+// B once is the whole cost (a batch-1 forward pass). AVX-512 or AVX2 with FMA, as the CPU has.
 #pragma once
 
 #include <cstdint>
 
 namespace soma::kernels {
 
-// Whether row_times_matrix runs on this CPU (AVX-512F); callers use the BLAS otherwise.
+// Whether row_times_matrix runs on this CPU (AVX-512F, or AVX2 and FMA); callers use the
+// BLAS otherwise.
 bool row_times_matrix_available();
 
 // beta == 0 ignores y's contents (it may be uninitialised). With a bias (n values), y =

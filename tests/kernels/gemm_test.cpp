@@ -256,11 +256,12 @@ TEST(GemmTest, OneAndTwoThreadsGiveIdenticalBits) {
   soma::kernels::set_thread_count(previous);
 }
 
-// Whether gemm runs one-row products on soma's own row kernel here (x86-64 with AVX-512F);
-// elsewhere a library runs them, with its own order of sums.
+// Whether gemm runs one-row products on soma's own row kernel here (x86-64 with AVX-512F,
+// or AVX2 and FMA); elsewhere a library runs them, with its own order of sums.
 bool row_kernel_runs() {
 #if defined(__x86_64__) && defined(__GNUC__)
-  return __builtin_cpu_supports("avx512f") != 0;
+  return __builtin_cpu_supports("avx512f") != 0 ||
+         (__builtin_cpu_supports("avx2") != 0 && __builtin_cpu_supports("fma") != 0);
 #else
   return false;
 #endif

@@ -30,7 +30,7 @@ struct GemmArgs {
 };
 
 // With m == 1 and neither operand transposed (a batch-1 forward pass), soma's own row
-// kernel runs on AVX-512 CPUs: it skips the rows of B whose entry of A is zero, so there a
+// kernel runs on CPUs with AVX-512F or AVX2 and FMA: it skips the rows of B whose entry of A is zero, so there a
 // zero times an infinite or NaN weight adds nothing instead of NaN. Elsewhere (m > 1,
 // transposes, other CPUs) 0 * inf gives NaN as usual, so with non-finite weights a row's
 // result at batch 1 can differ from the same row's inside a larger batch.
