@@ -145,37 +145,65 @@ struct Lanes {
 }  // namespace avx2
 #pragma GCC pop_options
 
-enum class RowKernel { none, avx2, avx512 };
-
-RowKernel row_kernel() {
-  static const RowKernel kernel = [] {
-    __builtin_cpu_init();
-    if (__builtin_cpu_supports("avx512f")) return RowKernel::avx512;
-    if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) return RowKernel::avx2;
-    return RowKernel::none;
-  }();
-  return kernel;
-}
-
 }  // namespace
 
-bool row_times_matrix_available() {
-  return row_kernel() != RowKernel::none;
+bool row_times_matrix_supported(RowKernelIsa isa) {
+  __builtin_cpu_init();
+  switch (isa) {
+    case RowKernelIsa::avx512:
+      return __builtin_cpu_supports("avx512f") != 0;
+    case RowKernelIsa::avx2:
+      return __builtin_cpu_supports("avx2") != 0 && __builtin_cpu_supports("fma") != 0;
+  }
+  return false;
 }
 
-void row_times_matrix(int64_t k, int64_t n, float alpha, const float* x, const float* b,
-                      int64_t ldb, float beta, float* y, const float* bias) {
-  if (row_kernel() == RowKernel::avx512) {
+void row_times_matrix_on(RowKernelIsa isa, int64_t k, int64_t n, float alpha, const float* x,
+                         const float* b, int64_t ldb, float beta, float* y, const float* bias) {
+  if (isa == RowKernelIsa::avx512) {
     avx512::row_times_matrix(k, n, alpha, x, b, ldb, beta, y, bias);
   } else {
     avx2::row_times_matrix(k, n, alpha, x, b, ldb, beta, y, bias);
   }
 }
 
+namespace {
+
+// The widest instruction set this CPU has, or none, decided once.
+struct Widest {
+  bool available = false;
+  RowKernelIsa isa = RowKernelIsa::avx2;
+};
+
+const Widest& widest() {
+  static const Widest chosen = [] {
+    for (const RowKernelIsa isa : {RowKernelIsa::avx512, RowKernelIsa::avx2}) {
+      if (row_times_matrix_supported(isa)) return Widest{.available = true, .isa = isa};
+    }
+    return Widest{};
+  }();
+  return chosen;
+}
+
+}  // namespace
+
+bool row_times_matrix_available() {
+  return widest().available;
+}
+
+void row_times_matrix(int64_t k, int64_t n, float alpha, const float* x, const float* b,
+                      int64_t ldb, float beta, float* y, const float* bias) {
+  row_times_matrix_on(widest().isa, k, n, alpha, x, b, ldb, beta, y, bias);
+}
+
 #else
 
 bool row_times_matrix_available() {
   return false;  // the BLAS is faster than the loop below on such machines
+}
+
+bool row_times_matrix_supported(RowKernelIsa) {
+  return false;
 }
 
 // Builds without the vector paths: gemm never calls this (row_times_matrix_available() is
@@ -193,6 +221,11 @@ void row_times_matrix(int64_t k, int64_t n, float alpha, const float* x, const f
       y[j] = beta != 0.0f ? std::fma(beta, y[j], alpha * sum) : alpha * sum;
     }
   }
+}
+
+void row_times_matrix_on(RowKernelIsa, int64_t k, int64_t n, float alpha, const float* x,
+                         const float* b, int64_t ldb, float beta, float* y, const float* bias) {
+  row_times_matrix(k, n, alpha, x, b, ldb, beta, y, bias);
 }
 
 #endif

@@ -18,4 +18,15 @@ bool row_times_matrix_available();
 void row_times_matrix(int64_t k, int64_t n, float alpha, const float* x, const float* b,
                       int64_t ldb, float beta, float* y, const float* bias);
 
+// The instruction sets the kernel is compiled for. row_times_matrix runs the widest one the
+// CPU has; the functions below let the tests check each set on a CPU that has several.
+enum class RowKernelIsa { avx512, avx2 };
+
+// Whether this CPU (and this build) can run the kernel for `isa`.
+bool row_times_matrix_supported(RowKernelIsa isa);
+
+// row_times_matrix on `isa`, which must be supported.
+void row_times_matrix_on(RowKernelIsa isa, int64_t k, int64_t n, float alpha, const float* x,
+                         const float* b, int64_t ldb, float beta, float* y, const float* bias);
+
 }  // namespace soma::kernels
