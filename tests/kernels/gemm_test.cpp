@@ -15,19 +15,13 @@
 
 #include "soma/core/error.hpp"
 #include "soma/kernels/threads.hpp"
-#include "soma/tensor/generator.hpp"
 #include "support/error_message.hpp"
+#include "support/random_values.hpp"
 
 namespace {
 
 using soma::kernels::GemmArgs;
-
-std::vector<float> random_values(size_t count, uint64_t seed) {
-  soma::Generator generator(seed);
-  std::vector<float> values(count);
-  for (float& v : values) v = 2.0f * generator.uniform() - 1.0f;
-  return values;
-}
+using soma::testing::random_values;
 
 // A stored as (rows x lda) with the matrix in the first `cols` columns of each row.
 struct Stored {

@@ -12,7 +12,7 @@
 #include <string>
 #include <vector>
 
-#include "soma/tensor/generator.hpp"
+#include "support/random_values.hpp"
 
 namespace soma::kernels {
 
@@ -26,13 +26,7 @@ void PrintTo(RowKernelIsa isa, std::ostream* out) {
 namespace {
 
 using soma::kernels::RowKernelIsa;
-
-std::vector<float> random_values(size_t count, uint64_t seed) {
-  soma::Generator generator(seed);
-  std::vector<float> values(count);
-  for (float& v : values) v = 2.0f * generator.uniform() - 1.0f;
-  return values;
-}
+using soma::testing::random_values;
 
 // A one-row product to compute: x (1 x k), B (k x n, row stride ldb), y's starting values.
 struct Product {
