@@ -13,6 +13,28 @@
 
 namespace soma::kernels {
 
+namespace {
+
+// The same sums in the same order, zeros of x skipped alike, one element at a time: for
+// CPUs and builds without the vector paths (gemm uses the BLAS there, faster than this).
+void in_order_loop(int64_t k, int64_t n, float alpha, const float* x, const float* b, int64_t ldb,
+                   float beta, float* y, const float* bias) {
+  for (int64_t j = 0; j < n; ++j) {
+    float sum = 0.0f;
+    for (int64_t i = 0; i < k; ++i) {
+      if (x[i] != 0.0f) sum = std::fma(x[i], b[i * ldb + j], sum);
+    }
+    if (bias != nullptr) {
+      y[j] = std::fma(alpha, sum, bias[j]);
+    } else {
+      const float scaled = alpha * sum;
+      y[j] = beta != 0.0f ? std::fma(beta, y[j], scaled) : scaled;
+    }
+  }
+}
+
+}  // namespace
+
 #if defined(SOMA_HAVE_VECTOR_ROW_KERNEL)
 
 namespace {
@@ -51,10 +73,10 @@ struct Lanes {
   static Vector broadcast(float value) { return _mm512_set1_ps(value); }
   static Vector load(const float* p) { return _mm512_loadu_ps(p); }
   static Vector load(Mask lanes, const float* p) { return _mm512_maskz_loadu_ps(lanes, p); }
+  static void store(float* p, Vector v) { _mm512_storeu_ps(p, v); }
   static void store(Mask lanes, float* p, Vector v) { _mm512_mask_storeu_ps(p, lanes, v); }
   static Vector fmadd(Vector a, Vector b, Vector c) { return _mm512_fmadd_ps(a, b, c); }
   static Vector mul(Vector a, Vector b) { return _mm512_mul_ps(a, b); }
-  static Vector add(Vector a, Vector b) { return _mm512_add_ps(a, b); }
 
   // Whether x[begin, end) holds a zero (of either sign). Much cheaper than gathering the
   // nonzero entries, which is only worth it when there are zeros to skip.
@@ -112,10 +134,10 @@ struct Lanes {
   static Vector broadcast(float value) { return _mm256_set1_ps(value); }
   static Vector load(const float* p) { return _mm256_loadu_ps(p); }
   static Vector load(Mask lanes, const float* p) { return _mm256_maskload_ps(p, lanes); }
+  static void store(float* p, Vector v) { _mm256_storeu_ps(p, v); }
   static void store(Mask lanes, float* p, Vector v) { _mm256_maskstore_ps(p, lanes, v); }
   static Vector fmadd(Vector a, Vector b, Vector c) { return _mm256_fmadd_ps(a, b, c); }
   static Vector mul(Vector a, Vector b) { return _mm256_mul_ps(a, b); }
-  static Vector add(Vector a, Vector b) { return _mm256_add_ps(a, b); }
 
   static bool has_zero(const float* x, int64_t begin, int64_t end) {
     int zeros = 0;
@@ -169,7 +191,7 @@ void row_times_matrix_on(RowKernelIsa isa, int64_t k, int64_t n, float alpha, co
 
 namespace {
 
-// The widest instruction set this CPU has, or none, decided once.
+// The widest instruction set this CPU has, decided once; without any, the loop above runs.
 struct Widest {
   bool available = false;
   RowKernelIsa isa = RowKernelIsa::avx2;
@@ -193,39 +215,31 @@ bool row_times_matrix_available() {
 
 void row_times_matrix(int64_t k, int64_t n, float alpha, const float* x, const float* b,
                       int64_t ldb, float beta, float* y, const float* bias) {
+  if (!widest().available) {
+    in_order_loop(k, n, alpha, x, b, ldb, beta, y, bias);
+    return;
+  }
   row_times_matrix_on(widest().isa, k, n, alpha, x, b, ldb, beta, y, bias);
 }
 
 #else
 
 bool row_times_matrix_available() {
-  return false;  // the BLAS is faster than the loop below on such machines
+  return false;  // the BLAS is faster than the loop above on such machines
 }
 
 bool row_times_matrix_supported(RowKernelIsa) {
   return false;
 }
 
-// Builds without the vector paths: gemm never calls this (row_times_matrix_available() is
-// false), but it is defined, with the same sums in the same order, zeros of x skipped alike.
 void row_times_matrix(int64_t k, int64_t n, float alpha, const float* x, const float* b,
                       int64_t ldb, float beta, float* y, const float* bias) {
-  for (int64_t j = 0; j < n; ++j) {
-    float sum = 0.0f;
-    for (int64_t i = 0; i < k; ++i) {
-      if (x[i] != 0.0f) sum = std::fma(x[i], b[i * ldb + j], sum);
-    }
-    if (bias != nullptr) {
-      y[j] = alpha * sum + bias[j];
-    } else {
-      y[j] = beta != 0.0f ? std::fma(beta, y[j], alpha * sum) : alpha * sum;
-    }
-  }
+  in_order_loop(k, n, alpha, x, b, ldb, beta, y, bias);
 }
 
 void row_times_matrix_on(RowKernelIsa, int64_t k, int64_t n, float alpha, const float* x,
                          const float* b, int64_t ldb, float beta, float* y, const float* bias) {
-  row_times_matrix(k, n, alpha, x, b, ldb, beta, y, bias);
+  in_order_loop(k, n, alpha, x, b, ldb, beta, y, bias);
 }
 
 #endif

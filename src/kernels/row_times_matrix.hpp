@@ -7,12 +7,14 @@
 
 namespace soma::kernels {
 
-// Whether row_times_matrix runs on this CPU (AVX-512F, or AVX2 and FMA); callers use the
-// BLAS otherwise.
+// Whether row_times_matrix has a vector path on this CPU (AVX-512F, or AVX2 and FMA); gemm
+// uses the BLAS otherwise (row_times_matrix would still run, one element at a time).
 bool row_times_matrix_available();
 
-// beta == 0 ignores y's contents (it may be uninitialised). With a bias (n values), y =
-// alpha x B + bias and beta is not used. A zero in x skips its row of B: an infinite or NaN
+// Each x B element is one in-order fused multiply-add chain over the rows. beta == 0
+// ignores y's contents (it may be uninitialised); otherwise y = fma(beta, y, alpha x B) with
+// alpha x B rounded first. With a bias (n values), y = fma(alpha, x B, bias), one rounding,
+// and beta is not used. A zero in x skips its row of B: an infinite or NaN
 // entry in that row does not make y NaN, where 0 * inf would (and does in the BLAS that
 // gemm uses for every other shape). A NaN in x still does.
 void row_times_matrix(int64_t k, int64_t n, float alpha, const float* x, const float* b,

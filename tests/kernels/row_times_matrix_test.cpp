@@ -53,8 +53,8 @@ Product random_product(int64_t k, int64_t n, int64_t padding, uint64_t seed) {
 }
 
 // y[j] = alpha (sum over i of x[i] B[i][j], one fused multiply-add chain in order of i) plus
-// bias[j], or plus beta y[j] as one more fused multiply-add. A zero term adds nothing to the
-// chain, so the kernel may skip it.
+// bias[j] in one more fused multiply-add, or plus beta y[j] in one, with alpha sum rounded
+// first. A zero term adds nothing to the chain, so the kernel may skip it.
 std::vector<float> in_order(const Product& p) {
   std::vector<float> y(static_cast<size_t>(p.n));
   for (int64_t j = 0; j < p.n; ++j) {
@@ -64,9 +64,10 @@ std::vector<float> in_order(const Product& p) {
     }
     const auto at = static_cast<size_t>(j);
     if (!p.bias.empty()) {
-      y[at] = p.alpha * sum + p.bias[at];
+      y[at] = std::fma(p.alpha, sum, p.bias[at]);
     } else {
-      y[at] = p.beta != 0.0f ? std::fma(p.beta, p.y[at], p.alpha * sum) : p.alpha * sum;
+      const float scaled = p.alpha * sum;
+      y[at] = p.beta != 0.0f ? std::fma(p.beta, p.y[at], scaled) : scaled;
     }
   }
   return y;
@@ -103,7 +104,10 @@ TEST_P(RowTimesMatrixTest, GivesTheInOrderFusedSumWithZerosSkipped) {
       if (i % 3 == 0 || (i >= 300 && i < 420)) p.x[static_cast<size_t>(i)] = 0.0f;
       if (i % 7 == 0 || i == p.k - 1) p.x[static_cast<size_t>(i)] = -0.0f;
     }
-    if (mode == 0) p.bias = random_values(static_cast<size_t>(p.n), 24);
+    if (mode == 0) {
+      p.bias = random_values(static_cast<size_t>(p.n), 24);
+      p.alpha = 1.625f;
+    }
     if (mode == 1) {
       p.alpha = -0.375f;
       p.beta = 1.0f;
@@ -113,12 +117,14 @@ TEST_P(RowTimesMatrixTest, GivesTheInOrderFusedSumWithZerosSkipped) {
 }
 
 // Every width from 1 to 70 columns (each narrow block alone, and with a masked tail), k
-// below one chunk, with alpha and without zeros.
+// below one chunk, without zeros: with alpha, and with alpha and a bias.
 TEST_P(RowTimesMatrixTest, NarrowProductsAreExact) {
   for (int64_t n = 1; n <= 70; ++n) {
     Product p = random_product(37, n, 3, 30 + static_cast<uint64_t>(n));
-    p.alpha = 0.5f;
+    p.alpha = 0.375f;
     ASSERT_EQ(run(GetParam(), p), in_order(p)) << n << " columns";
+    p.bias = random_values(static_cast<size_t>(n), 100 + static_cast<uint64_t>(n));
+    ASSERT_EQ(run(GetParam(), p), in_order(p)) << n << " columns, with a bias";
   }
 }
 
@@ -140,6 +146,13 @@ TEST_P(RowTimesMatrixTest, NaNInXReachesEveryColumnAndZeroLeavesOutItsRow) {
   with_zero.b[5 * 20 + 18] = -infinity;  // in the masked tail of both sets
   with_zero.b[17 * 20 + 0] = -infinity;
   EXPECT_EQ(run(GetParam(), with_zero), expected);
+
+  // The only zero in the last of 45 entries, past the last whole register of 8 or 16.
+  Product zero_at_end = random_product(45, 20, 0, 42);
+  zero_at_end.x[44] = 0.0f;
+  const std::vector<float> expected_at_end = in_order(zero_at_end);
+  for (int64_t j = 0; j < 20; ++j) zero_at_end.b[static_cast<size_t>(44 * 20 + j)] = infinity;
+  EXPECT_EQ(run(GetParam(), zero_at_end), expected_at_end);
 }
 
 INSTANTIATE_TEST_SUITE_P(InstructionSets, RowTimesMatrixTest,
