@@ -1,6 +1,6 @@
 // gemm: soma's row kernel for one-row products, OpenBLAS's sgemm for small ones and
-// oneDNN's for large ones (SOMA_GEMM can pick one library for all), split over soma's
-// threads by blocks of C.
+// oneDNN's for large ones (but wide ones without AVX-512; SOMA_GEMM can pick one library
+// for all), split over soma's threads by blocks of C.
 #include "soma/kernels/gemm.hpp"
 
 #include <cblas.h>
@@ -58,9 +58,27 @@ Choice choice() {
 // with the transposes.
 constexpr int64_t onednn_from_multiply_adds = int64_t{1} << 20;
 
+// Whether oneDNN runs its AVX2 kernels here (the CPU has no AVX-512), decided once.
+bool onednn_runs_avx2_kernels() {
+  static const bool avx2 = [] {
+    const auto isa = static_cast<unsigned>(dnnl_get_effective_cpu_isa());
+    const auto avx512 = static_cast<unsigned>(dnnl_cpu_isa_avx512_core);
+    return (isa & avx512) != avx512;
+  }();
+  return avx2;
+}
+
+// On CPUs without AVX-512, oneDNN's sgemm takes about twice as long as OpenBLAS's on
+// products whose A is not transposed and whose C is this many columns wide or more: on an
+// AMD EPYC (Zen 3), one thread, 128 or 256 rows, oneDNN gave 43-46 GFLOP/s at 1024 and
+// 2048 columns (64-65 at 512) against OpenBLAS's 80-89, while at 128-384 and 768 columns
+// it was the faster one. W3's forward and input-gradient products take OpenBLAS there;
+// docs/PERFORMANCE.md has the measurements.
+constexpr int64_t avx2_onednn_below_columns = 512;
+
 // The library for a whole product (every block of it uses the same, so that the split
 // over threads does not change which library sums which element).
-Library library_for(int64_t multiply_adds) {
+Library library_for(const GemmArgs& args, int64_t multiply_adds) {
   switch (choice()) {
     case Choice::openblas:
       return Library::openblas;
@@ -69,7 +87,11 @@ Library library_for(int64_t multiply_adds) {
     case Choice::by_size:
       break;
   }
-  return multiply_adds >= onednn_from_multiply_adds ? Library::onednn : Library::openblas;
+  if (multiply_adds < onednn_from_multiply_adds) return Library::openblas;
+  if (!args.transpose_a && args.n >= avx2_onednn_below_columns && onednn_runs_avx2_kernels()) {
+    return Library::openblas;
+  }
+  return Library::onednn;
 }
 
 void openblas_gemm(const GemmArgs& args) {
@@ -134,7 +156,7 @@ struct Plan {
 Plan plan_for(const GemmArgs& args, int64_t multiply_adds) {
   return {.row_kernel =
               args.m == 1 && !args.transpose_a && !args.transpose_b && row_times_matrix_available(),
-          .library = library_for(multiply_adds)};
+          .library = library_for(args, multiply_adds)};
 }
 
 void multiply(const GemmArgs& args, const Plan& plan) {
@@ -247,8 +269,13 @@ std::string gemm_libraries() {
     case Choice::by_size:
       break;
   }
+  const std::string avx2_exception = onednn_runs_avx2_kernels()
+                                         ? " (OpenBLAS for those " +
+                                               std::to_string(avx2_onednn_below_columns) +
+                                               " columns wide or more with A not transposed)"
+                                         : "";
   return openblas + " below " + std::to_string(onednn_from_multiply_adds) + " multiply-adds, " +
-         onednn + " from there";
+         onednn + " from there" + avx2_exception;
 }
 
 std::string blas_description() {

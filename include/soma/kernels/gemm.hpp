@@ -30,21 +30,23 @@ struct GemmArgs {
 };
 
 // With m == 1 and neither operand transposed (a batch-1 forward pass), soma's own row
-// kernel runs on CPUs with AVX-512F or AVX2 and FMA: it skips the rows of B whose entry of A is zero, so there a
-// zero times an infinite or NaN weight adds nothing instead of NaN. Elsewhere (m > 1,
-// transposes, other CPUs) 0 * inf gives NaN as usual, so with non-finite weights a row's
-// result at batch 1 can differ from the same row's inside a larger batch.
+// kernel runs on CPUs with AVX-512F or AVX2 and FMA: it skips the rows of B whose entry of A is
+// zero, so there a zero times an infinite or NaN weight adds nothing instead of NaN. Elsewhere (m >
+// 1, transposes, other CPUs) 0 * inf gives NaN as usual, so with non-finite weights a row's result
+// at batch 1 can differ from the same row's inside a larger batch.
 void gemm(const GemmArgs& args);
 
 // Which library runs the products soma's own row kernel does not take: OpenBLAS for small
 // ones, oneDNN from 2^20 multiply-adds on (the faster of the two on each side, measured),
-// unless the environment's SOMA_GEMM (read once) says "openblas" or "onednn" for all of
-// them ("auto" or unset: by size). Any other value makes gemm() throw soma::Error naming
-// SOMA_GEMM; so do the descriptions below.
+// except, on CPUs without AVX-512, products with A not transposed and C 512 columns wide
+// or more, where oneDNN's AVX2 kernels were measured at half OpenBLAS's speed; unless the
+// environment's SOMA_GEMM (read once) says "openblas" or "onednn" for all of them ("auto" or unset:
+// by size). Any other value makes gemm() throw soma::Error naming SOMA_GEMM; so do the descriptions
+// below.
 
 // The libraries as chosen, with versions, OpenBLAS's build configuration and core type,
 // e.g. "OpenBLAS 0.3.21 ... (SkylakeX kernels) below 1048576 multiply-adds, oneDNN 2.6.3
-// from there".
+// from there", followed on CPUs without AVX-512 by the exception above.
 std::string gemm_libraries();
 
 // gemm_libraries() and soma's thread count, e.g. for `soma bench`.
