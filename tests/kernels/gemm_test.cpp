@@ -476,4 +476,23 @@ TEST(GemmTest, DescribesTheLibraries) {
   EXPECT_NE(description.find(" soma threads"), std::string::npos) << description;
 }
 
+// Chosen by size, the description says where OpenBLAS takes over from oneDNN on a CPU
+// without AVX-512 (oneDNN's AVX-512 kernels need F, BW, VL and DQ), and only there.
+TEST(GemmTest, DescribesTheWideProductsOfCpusWithoutAvx512) {
+  const std::string description = soma::kernels::gemm_libraries();
+  if (description.find(" from there") == std::string::npos) {
+    GTEST_SKIP() << "SOMA_GEMM picks one library: " << description;
+  }
+#if defined(__x86_64__) && defined(__GNUC__)
+  const bool avx512 = __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
+                      __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512dq");
+#else
+  const bool avx512 = false;
+#endif
+  const bool exception_named =
+      description.find("(OpenBLAS for those 512 columns wide or more with A not transposed)") !=
+      std::string::npos;
+  EXPECT_EQ(exception_named, !avx512) << description;
+}
+
 }  // namespace
