@@ -71,7 +71,7 @@ bool onednn_runs_avx2_kernels() {
 // On CPUs without AVX-512, oneDNN's sgemm takes about twice as long as OpenBLAS's on
 // products whose A is not transposed and whose C is this many columns wide or more: on an
 // AMD EPYC (Zen 3), one thread, 128 or 256 rows, oneDNN gave 43-46 GFLOP/s at 1024 and
-// 2048 columns (64-65 at 512) against OpenBLAS's 80-89, while at 128-384 and 768 columns
+// 2048 columns (64-65 at 512) against OpenBLAS's 80-87, while at 128-384 and 768 columns
 // it was the faster one. W3's forward and input-gradient products take OpenBLAS there;
 // docs/PERFORMANCE.md has the measurements.
 constexpr int64_t avx2_onednn_below_columns = 512;
