@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <optional>
 
 #if defined(__x86_64__) && defined(__GNUC__)
 #include <immintrin.h>
@@ -189,52 +190,10 @@ void row_times_matrix_on(RowKernelIsa isa, int64_t k, int64_t n, float alpha, co
   }
 }
 
-namespace {
-
-// The widest instruction set this CPU has, decided once; without any, the loop above runs.
-struct Widest {
-  bool available = false;
-  RowKernelIsa isa = RowKernelIsa::avx2;
-};
-
-const Widest& widest() {
-  static const Widest chosen = [] {
-    for (const RowKernelIsa isa : {RowKernelIsa::avx512, RowKernelIsa::avx2}) {
-      if (row_times_matrix_supported(isa)) return Widest{.available = true, .isa = isa};
-    }
-    return Widest{};
-  }();
-  return chosen;
-}
-
-}  // namespace
-
-bool row_times_matrix_available() {
-  return widest().available;
-}
-
-void row_times_matrix(int64_t k, int64_t n, float alpha, const float* x, const float* b,
-                      int64_t ldb, float beta, float* y, const float* bias) {
-  if (!widest().available) {
-    in_order_loop(k, n, alpha, x, b, ldb, beta, y, bias);
-    return;
-  }
-  row_times_matrix_on(widest().isa, k, n, alpha, x, b, ldb, beta, y, bias);
-}
-
 #else
-
-bool row_times_matrix_available() {
-  return false;  // the BLAS is faster than the loop above on such machines
-}
 
 bool row_times_matrix_supported(RowKernelIsa) {
   return false;
-}
-
-void row_times_matrix(int64_t k, int64_t n, float alpha, const float* x, const float* b,
-                      int64_t ldb, float beta, float* y, const float* bias) {
-  in_order_loop(k, n, alpha, x, b, ldb, beta, y, bias);
 }
 
 void row_times_matrix_on(RowKernelIsa, int64_t k, int64_t n, float alpha, const float* x,
@@ -243,5 +202,33 @@ void row_times_matrix_on(RowKernelIsa, int64_t k, int64_t n, float alpha, const 
 }
 
 #endif
+
+namespace {
+
+// The widest instruction set this CPU has, decided once; none: the loop above runs.
+std::optional<RowKernelIsa> widest() {
+  static const std::optional<RowKernelIsa> chosen = []() -> std::optional<RowKernelIsa> {
+    for (const RowKernelIsa isa : {RowKernelIsa::avx512, RowKernelIsa::avx2}) {
+      if (row_times_matrix_supported(isa)) return isa;
+    }
+    return std::nullopt;
+  }();
+  return chosen;
+}
+
+}  // namespace
+
+bool row_times_matrix_available() {
+  return widest().has_value();
+}
+
+void row_times_matrix(int64_t k, int64_t n, float alpha, const float* x, const float* b,
+                      int64_t ldb, float beta, float* y, const float* bias) {
+  if (const std::optional<RowKernelIsa> isa = widest()) {
+    row_times_matrix_on(*isa, k, n, alpha, x, b, ldb, beta, y, bias);
+  } else {
+    in_order_loop(k, n, alpha, x, b, ldb, beta, y, bias);
+  }
+}
 
 }  // namespace soma::kernels
