@@ -1,11 +1,15 @@
 // Micro-benchmarks (Google Benchmark) of the kernels that decide the workloads' speed:
 // gemm at every shape of the W1/W2/W3 training steps and of W4's forward pass, element-wise
 // activations, the bias-row add, axpy, W2's batch gathering, the thread pool's dispatch, the
-// buffer pool, a Dense layer forward + backward, W4's whole forward call and one whole W1
-// training step.
+// buffer pool, a Dense layer forward + backward, W4's whole forward call, one whole W1
+// training step, and the machine's ceiling: multiply-adds on registers alone.
 // Run: build/release/bench/soma_kernels_benchmark [--benchmark_filter=REGEX]; with
 // SOMA_GEMM=openblas or SOMA_GEMM=onednn, every product runs on that one library.
 #include <benchmark/benchmark.h>
+
+#if defined(__x86_64__)
+#include <immintrin.h>
+#endif
 
 #include <cstdint>
 #include <numeric>
@@ -240,6 +244,84 @@ void register_support_benchmarks() {
   register_benchmark("buffer_pool/tensor_32x16_made_and_freed", tensor_made_and_freed);
 }
 
+// --- the machine's ceiling -------------------------------------------------------------------
+
+// Independent multiply-adds on registers alone, with the widest vectors the CPU has: the most
+// floating-point work its cores give at this moment, a ceiling for every product above. On a
+// shared host the ceiling itself moves (a core's other hardware thread may belong to another
+// guest), which is why bench/compare.sh alternates soma and the peers round by round.
+#if defined(__x86_64__)
+// Twelve (AVX2) or sixteen (AVX-512) chains: more than FMA latency times the FMA ports of
+// current cores, so that the ports, not the chains, limit. Each returns a sum of its chains
+// so that none is optimised away.
+__attribute__((target("avx2,fma"))) float multiply_adds_avx2(int64_t iterations) {
+  constexpr int chains = 12;
+  __m256 sums[chains];
+  for (int i = 0; i < chains; ++i) sums[i] = _mm256_set1_ps(0.001f * static_cast<float>(i));
+  const __m256 scale = _mm256_set1_ps(0.999f);
+  const __m256 offset = _mm256_set1_ps(1e-4f);
+  for (int64_t iteration = 0; iteration < iterations; ++iteration) {
+#pragma GCC unroll 16
+    for (int i = 0; i < chains; ++i) sums[i] = _mm256_fmadd_ps(sums[i], scale, offset);
+  }
+  float total = 0.0f;
+  for (int i = 0; i < chains; ++i) total += _mm256_cvtss_f32(sums[i]);
+  return total;
+}
+
+__attribute__((target("avx512f"))) float multiply_adds_avx512(int64_t iterations) {
+  constexpr int chains = 16;
+  __m512 sums[chains];
+  for (int i = 0; i < chains; ++i) sums[i] = _mm512_set1_ps(0.001f * static_cast<float>(i));
+  const __m512 scale = _mm512_set1_ps(0.999f);
+  const __m512 offset = _mm512_set1_ps(1e-4f);
+  for (int64_t iteration = 0; iteration < iterations; ++iteration) {
+#pragma GCC unroll 16
+    for (int i = 0; i < chains; ++i) sums[i] = _mm512_fmadd_ps(sums[i], scale, offset);
+  }
+  float total = 0.0f;
+  for (int i = 0; i < chains; ++i) total += _mm512_cvtss_f32(sums[i]);
+  return total;
+}
+
+// on_every_thread: one loop on each of soma's threads at once, through soma's pool.
+void fma_throughput(benchmark::State& state, bool on_every_thread) {
+  const bool avx512 = __builtin_cpu_supports("avx512f");
+  if (!avx512 && !(__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma"))) {
+    state.SkipWithError("needs AVX2 and FMA, or AVX-512F");
+    return;
+  }
+  const int64_t iterations = int64_t{1} << 18;
+  const double flops_per_loop = avx512 ? 2.0 * 16 * 16 : 2.0 * 12 * 8;
+  const int threads = on_every_thread ? kernels::thread_count() : 1;
+  std::vector<float> sums(static_cast<size_t>(threads), 0.0f);
+  const auto loop = [&](int64_t begin, int64_t end) {
+    for (int64_t part = begin; part < end; ++part) {
+      sums[static_cast<size_t>(part)] +=
+          avx512 ? multiply_adds_avx512(iterations) : multiply_adds_avx2(iterations);
+    }
+  };
+  for (auto _ : state) {
+    if (on_every_thread) {
+      kernels::parallel_for(threads, 1, loop);
+    } else {
+      loop(0, 1);
+    }
+    benchmark::DoNotOptimize(sums.data());
+  }
+  count_flops(state, flops_per_loop * static_cast<double>(iterations) * threads);
+  state.SetLabel(std::string(avx512 ? "AVX-512" : "AVX2") + ", " + std::to_string(threads) +
+                 " thread" + (threads == 1 ? "" : "s"));
+}
+#endif
+
+void register_machine_benchmarks() {
+#if defined(__x86_64__)
+  register_benchmark("machine/fma_throughput/one_thread", fma_throughput, false);
+  register_benchmark("machine/fma_throughput/every_thread", fma_throughput, true);
+#endif
+}
+
 // --- a Dense layer, forward and backward ---------------------------------------------------
 
 // y = x W + b, then backward from y with a seed of ones: one linear node and its gradients
@@ -333,6 +415,7 @@ int main(int argc, char** argv) {
   register_elementwise_benchmarks();
   register_support_benchmarks();
   register_dense_benchmarks();
+  register_machine_benchmarks();
   register_benchmark("w4_forward/batch1", w4_forward, int64_t{1});
   register_benchmark("w4_forward/batch128", w4_forward, int64_t{128});
   register_benchmark("w1_training_step", w1_training_step);
