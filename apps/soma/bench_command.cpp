@@ -92,7 +92,7 @@ std::array<bool, 4> parse_workloads(const std::string& text) {
 
 struct Results {
   std::optional<bench::W1Result> w1;
-  std::optional<bench::TrainingMeasurement> w2;
+  std::optional<bench::W2Result> w2;
   std::optional<bench::W3Result> w3;
   std::optional<bench::W4Result> w4;
 };
@@ -111,6 +111,15 @@ void write_training(JsonWriter& json, const bench::TrainingMeasurement& training
   json.key("parameters").value(training.parameters);
 }
 
+void write_bare_gemm(JsonWriter& json, const bench::TrainingMeasurement& training,
+                     const bench::BareGemmMeasurement& bare) {
+  json.key("bare_gemm_samples_per_second").value(bare.samples_per_second);
+  json.key("bare_gemm_gflops").value(bare.gflops);
+  json.key("bare_gemm_weight_gradients")
+      .value(bare.into_weights ? "added into the weights" : "written apart");
+  json.key("fraction_of_bare_gemm").value(training.samples_per_second / bare.samples_per_second);
+}
+
 std::string to_json(const Results& results, const bench::RunOptions& options) {
   JsonWriter json;
   json.begin_object();
@@ -121,19 +130,15 @@ std::string to_json(const Results& results, const bench::RunOptions& options) {
   }
   if (results.w2) {
     json.key("W2").begin_object();
-    write_training(json, *results.w2);
+    write_training(json, results.w2->training);
+    write_bare_gemm(json, results.w2->training, results.w2->bare_gemm);
     json.end_object();
   }
   if (results.w3) {
     json.key("W3").begin_object();
     write_training(json, results.w3->training);
     json.key("gflops").value(results.w3->gflops);
-    json.key("bare_gemm_samples_per_second").value(results.w3->bare_gemm_samples_per_second);
-    json.key("bare_gemm_gflops").value(results.w3->bare_gemm_gflops);
-    json.key("bare_gemm_weight_gradients")
-        .value(results.w3->bare_gemm_into_weights ? "added into the weights" : "written apart");
-    json.key("fraction_of_bare_gemm")
-        .value(results.w3->training.samples_per_second / results.w3->bare_gemm_samples_per_second);
+    write_bare_gemm(json, results.w3->training, results.w3->bare_gemm);
     json.end_object();
   }
   if (results.w4) {
@@ -180,6 +185,15 @@ void print_row(const char* workload, const char* measurement, double value, int 
   std::printf("%-4s  %-28s %14s  %s\n", workload, measurement, number.data(), runs.c_str());
 }
 
+void print_bare_gemm(const char* workload, const bench::TrainingMeasurement& training,
+                     const bench::BareGemmMeasurement& bare, int decimals) {
+  print_row(workload, "bare GEMM samples/s", bare.samples_per_second, decimals,
+            bare.into_weights ? "dW added into W" : "dW written apart");
+  print_row(workload, "bare GEMM GFLOP/s", bare.gflops, 1);
+  print_row(workload, "share of bare GEMM", training.samples_per_second / bare.samples_per_second,
+            3);
+}
+
 void print_table(const Results& results, const bench::RunOptions& options) {
   std::printf("soma bench%s: %s build, %s\n",
               options.scale == bench::Scale::quick ? " --quick" : "", build_type().c_str(),
@@ -196,19 +210,15 @@ void print_table(const Results& results, const bench::RunOptions& options) {
     print_row("W1", "training accuracy", results.w1->train_accuracy, 4);
   }
   if (results.w2) {
-    print_row("W2", "samples/s", results.w2->samples_per_second, 0,
-              format_runs(results.w2->run_seconds) + " s");
+    print_row("W2", "samples/s", results.w2->training.samples_per_second, 0,
+              format_runs(results.w2->training.run_seconds) + " s");
+    print_bare_gemm("W2", results.w2->training, results.w2->bare_gemm, 0);
   }
   if (results.w3) {
     print_row("W3", "samples/s", results.w3->training.samples_per_second, 1,
               format_runs(results.w3->training.run_seconds) + " s");
     print_row("W3", "GFLOP/s", results.w3->gflops, 1);
-    print_row("W3", "bare GEMM samples/s", results.w3->bare_gemm_samples_per_second, 1,
-              results.w3->bare_gemm_into_weights ? "dW added into W" : "dW written apart");
-    print_row("W3", "bare GEMM GFLOP/s", results.w3->bare_gemm_gflops, 1);
-    print_row("W3", "share of bare GEMM",
-              results.w3->training.samples_per_second / results.w3->bare_gemm_samples_per_second,
-              3);
+    print_bare_gemm("W3", results.w3->training, results.w3->bare_gemm, 1);
   }
   if (results.w4) {
     print_row("W4", "batch 1: us per call", results.w4->batch1_us, 2,

@@ -274,20 +274,12 @@ W1Result run_w1_tiny(const RunOptions& options) {
   return result;
 }
 
-TrainingMeasurement run_w2_mnist_shaped(const RunOptions& options) {
-  return run_continued_training(w2_mnist_shaped_workload(options.scale), options);
-}
-
-W3Result run_w3_wide(const RunOptions& options) {
-  const TrainingWorkload workload = w3_wide_workload(options.scale);
-  W3Result result;
-  result.training = run_continued_training(workload, options);
-  const double flops = flops_per_sample(result.training.parameters);
-  result.gflops = flops * result.training.samples_per_second / 1e9;
-
-  // Bare products, each way: one warm-up step, then runs of a few steps each, the two ways
-  // alternating; the faster way's median run.
-  const int steps_per_run = options.scale == Scale::quick ? 2 : 8;
+// The workload's bare products, each way: one warm-up step, then runs of `steps_per_run`
+// steps each (at full scale; two when quick), the two ways alternating; the faster way's
+// median run.
+BareGemmMeasurement measure_bare_gemm(const TrainingWorkload& workload, const RunOptions& options,
+                                      int steps_per_run, int64_t parameters) {
+  if (options.scale == Scale::quick) steps_per_run = 2;
   std::array<std::vector<double>, 2> run_seconds;  // [into_weights]
   for (const bool into_weights : {false, true}) {
     time_bare_gemm_steps(workload.layer_sizes, workload.batch_size, 1, into_weights);
@@ -300,10 +292,31 @@ W3Result run_w3_wide(const RunOptions& options) {
   }
   const double into_gradients_seconds = median(std::move(run_seconds[0]));
   const double into_weights_seconds = median(std::move(run_seconds[1]));
-  result.bare_gemm_into_weights = into_weights_seconds < into_gradients_seconds;
-  result.bare_gemm_samples_per_second = static_cast<double>(workload.batch_size * steps_per_run) /
-                                        std::min(into_gradients_seconds, into_weights_seconds);
-  result.bare_gemm_gflops = flops * result.bare_gemm_samples_per_second / 1e9;
+  BareGemmMeasurement bare;
+  bare.into_weights = into_weights_seconds < into_gradients_seconds;
+  bare.samples_per_second = static_cast<double>(workload.batch_size * steps_per_run) /
+                            std::min(into_gradients_seconds, into_weights_seconds);
+  bare.gflops = flops_per_sample(parameters) * bare.samples_per_second / 1e9;
+  return bare;
+}
+
+W2Result run_w2_mnist_shaped(const RunOptions& options) {
+  const TrainingWorkload workload = w2_mnist_shaped_workload(options.scale);
+  W2Result result;
+  result.training = run_continued_training(workload, options);
+  // A W2 step's products take about a millisecond: 64 of them make a run long enough for
+  // the clock, as W3's 8 steps of about 50 ms do.
+  result.bare_gemm = measure_bare_gemm(workload, options, 64, result.training.parameters);
+  return result;
+}
+
+W3Result run_w3_wide(const RunOptions& options) {
+  const TrainingWorkload workload = w3_wide_workload(options.scale);
+  W3Result result;
+  result.training = run_continued_training(workload, options);
+  result.gflops =
+      flops_per_sample(result.training.parameters) * result.training.samples_per_second / 1e9;
+  result.bare_gemm = measure_bare_gemm(workload, options, 8, result.training.parameters);
   return result;
 }
 

@@ -35,6 +35,16 @@ TEST(BenchCommand, QuickJsonHasEveryWorkloadAndTheMachine) {
   EXPECT_GE(accuracy, 0.0);
   EXPECT_LE(accuracy, 1.0);
   EXPECT_GT(json_number(r.out, "samples_per_second", object_of(r.out, "W2")), 0.0);
+  // W2 and W3 each carry their own bare products: W2's key lies before W3's object.
+  for (const char* workload : {"W2", "W3"}) {
+    const size_t at = r.out.find("\"fraction_of_bare_gemm\": ", object_of(r.out, workload));
+    ASSERT_NE(at, std::string::npos) << workload << " in " << r.out;
+    if (std::string(workload) == "W2") {
+      EXPECT_LT(at, object_of(r.out, "W3")) << r.out;
+    }
+    EXPECT_GT(json_number(r.out, "fraction_of_bare_gemm", object_of(r.out, workload)), 0.0);
+    EXPECT_GT(json_number(r.out, "bare_gemm_samples_per_second", object_of(r.out, workload)), 0.0);
+  }
   EXPECT_GT(json_number(r.out, "samples_per_second", object_of(r.out, "W3")), 0.0);
   EXPECT_GT(json_number(r.out, "gflops", object_of(r.out, "W3")), 0.0);
   EXPECT_GT(json_number(r.out, "batch1_us", object_of(r.out, "W4")), 0.0);

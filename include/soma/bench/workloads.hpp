@@ -73,17 +73,26 @@ struct W1Result {
   double train_accuracy = 0.0;  // of the last run's network on all training samples
 };
 
+// The matrix products of one training step alone (forward, weight gradients, input
+// gradients but the first layer's), on preallocated buffers: the ceiling for a workload's
+// training. Timed both ways a step can make the weight-gradient products (written to
+// gradient buffers, beta 0; or added into the weights as fit's fused SGD step does, beta 1),
+// interleaved; the faster way's median is the ceiling.
+struct BareGemmMeasurement {
+  double samples_per_second = 0.0;
+  double gflops = 0.0;        // by the same 6 x parameters x samples formula
+  bool into_weights = false;  // which way was faster
+};
+
+struct W2Result {
+  TrainingMeasurement training;
+  BareGemmMeasurement bare_gemm;
+};
+
 struct W3Result {
   TrainingMeasurement training;
   double gflops = 0.0;  // 6 x parameters x samples / seconds / 1e9
-  // The matrix products of one training step alone (forward, weight gradients, input
-  // gradients but the first layer's), on preallocated buffers: the ceiling for W3. Timed
-  // both ways a step can make the weight-gradient products (written to gradient buffers,
-  // beta 0; or added into the weights as fit's fused SGD step does, beta 1), interleaved;
-  // the faster way's median is the ceiling.
-  double bare_gemm_samples_per_second = 0.0;
-  double bare_gemm_gflops = 0.0;        // its flops by the same 6 x parameters x samples formula
-  bool bare_gemm_into_weights = false;  // which way was faster
+  BareGemmMeasurement bare_gemm;
 };
 
 struct W4Result {
@@ -100,7 +109,7 @@ struct W4Result {
 // the SGD step. W1 trains a fresh network from the same seed in every run; W2 and W3 go on
 // training one network, one epoch per run, with a new shuffle each time.
 W1Result run_w1_tiny(const RunOptions& options);
-TrainingMeasurement run_w2_mnist_shaped(const RunOptions& options);
+W2Result run_w2_mnist_shaped(const RunOptions& options);
 W3Result run_w3_wide(const RunOptions& options);
 // W4: the W2 network's forward pass under NoGradGuard, each call timed on its own.
 W4Result run_w4_latency(const RunOptions& options);
