@@ -1,7 +1,7 @@
 // Micro-benchmarks (Google Benchmark) of the kernels that decide the workloads' speed:
 // gemm at every shape of the W1/W2/W3 training steps and of W4's forward pass, element-wise
 // activations, the bias-row add, axpy, W2's batch gathering, the thread pool's dispatch, the
-// buffer pool, a Dense layer forward + backward, W4's whole forward call, one whole W1
+// buffer pool, a Dense layer forward + backward, W4's whole forward call, one whole W1 and W2
 // training step, and the machine's ceiling: multiply-adds on registers alone.
 // Run: build/release/bench/soma_kernels_benchmark [--benchmark_filter=REGEX]; with
 // SOMA_GEMM=openblas or SOMA_GEMM=onednn, every product runs on that one library.
@@ -372,17 +372,17 @@ void w4_forward(benchmark::State& state, int64_t batch) {
   state.SetItemsProcessed(state.iterations() * batch);
 }
 
-// --- one whole W1 training step ------------------------------------------------------------
+// --- one whole W1 or W2 training step -----------------------------------------------------
 
-// What train::fit does per batch: gather the batch's rows, drop the gradients, forward,
-// fused sigmoid + binary cross-entropy loss, backward with the SGD step fused in. Batches walk a
-// fixed shuffled order so that the gathering reads scattered rows as in training.
-void w1_training_step(benchmark::State& state) {
-  const bench::TrainingWorkload workload = bench::w1_tiny_workload(bench::Scale::full);
+// What train::fit does per batch: gather the batch's rows, drop the gradients, forward, the
+// loss (W1: fused sigmoid + binary cross-entropy; W2: softmax cross-entropy), backward with
+// the SGD step fused in. Batches walk a fixed shuffled order so that the gathering reads
+// scattered rows as in training.
+void training_step(benchmark::State& state, const bench::TrainingWorkload& workload) {
   const data::Dataset data = bench::make_workload_data(workload, 0);
   const auto network = bench::make_workload_network(workload, 1);
   Sgd optimizer(network->parameters(), {.learning_rate = workload.learning_rate});
-  const Tensor targets = train::prepare_targets(workload.loss, data, 1);
+  const Tensor targets = train::prepare_targets(workload.loss, data, workload.layer_sizes.back());
   std::vector<int64_t> order(static_cast<size_t>(data.size()));
   std::iota(order.begin(), order.end(), 0);
   Generator generator(2);
@@ -418,7 +418,10 @@ int main(int argc, char** argv) {
   register_machine_benchmarks();
   register_benchmark("w4_forward/batch1", w4_forward, int64_t{1});
   register_benchmark("w4_forward/batch128", w4_forward, int64_t{128});
-  register_benchmark("w1_training_step", w1_training_step);
+  register_benchmark("w1_training_step", training_step,
+                     bench::w1_tiny_workload(bench::Scale::full));
+  register_benchmark("w2_training_step", training_step,
+                     bench::w2_mnist_shaped_workload(bench::Scale::full));
 
   benchmark::Initialize(&argc, argv);
   if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
