@@ -244,6 +244,9 @@ for line in open(sys.argv[1]):
     for name, (paths, _) in metrics.items():
         path = paths.get("soma" if side == "soma" else "peer")
         if path and path[0] in objects and path[1] in objects[path[0]]:
+            if round_number in by_round[(side, name)][setting]:
+                sys.exit(f"{sys.argv[1]}: {side} at setting {setting} has round {round_number} "
+                         f"twice ({name}); one log holds one run")
             values[(side, name)][setting].append(objects[path[0]][path[1]])
             by_round[(side, name)][setting][round_number] = objects[path[0]][path[1]]
 
@@ -285,10 +288,16 @@ def round_ratios(name, soma_result, peer, peer_result):
         return {}
     mine = by_round[("soma", name)][soma_result[1]]
     theirs = by_round[(peer, name)][peer_result[1]]
-    return {r: speedup(name, (mine[r], None), (theirs[r], None)) for r in mine if r in theirs}
+    # A round missing on either side, or with a zero (a run that measured nothing), is left out.
+    return {r: speedup(name, (mine[r], None), (theirs[r], None))
+            for r in mine if r in theirs and mine[r] and theirs[r]}
 
-def spread(ratios):
-    return "-" if not ratios else f"{min(ratios):.2f}-{max(ratios):.2f}x"
+def spread(ratios, unit="x"):
+    if not ratios:
+        return "-"
+    if unit == "%":
+        return f"{min(ratios):.1%}-{max(ratios):.1%}"
+    return f"{min(ratios):.2f}-{max(ratios):.2f}x"
 
 print("| measurement | soma | libtorch | PyTorch | soma vs libtorch | soma vs best peer | vs libtorch, each round | vs best peer, each round |")
 print("|---|---|---|---|---|---|---|---|")
@@ -298,13 +307,13 @@ for name in metrics:
     if s is None and l is None and t is None:
         continue
     vs_libtorch = speedup(name, s, l)
-    peer_ratios = [r for r in (vs_libtorch, speedup(name, s, t)) if r is not None]
-    vs_best = min(peer_ratios) if peer_ratios else None
+    vs_peer = {p: r for p, r in (("libtorch", vs_libtorch), ("pytorch", speedup(name, s, t)))
+               if r is not None}
+    best_peer = min(vs_peer, key=vs_peer.get, default=None)
+    vs_best = vs_peer[best_peer] if best_peer else None
     # Each round against the peer that is best over all rounds (the one vs_best names).
     per_round = {"libtorch": round_ratios(name, s, "libtorch", l),
                  "pytorch": round_ratios(name, s, "pytorch", t)}
-    best_peer = min((p for p in per_round if per_round[p]),
-                    key=lambda p: speedup(name, s, l if p == "libtorch" else t), default=None)
     libtorch_rounds = list(per_round["libtorch"].values())
     best_rounds = list(per_round[best_peer].values()) if best_peer else []
     ratio[name] = (vs_libtorch, vs_best, s, libtorch_rounds, best_rounds)
@@ -314,18 +323,20 @@ for name in metrics:
 print()
 print("| target | measured | rounds that meet it | status |")
 print("|---|---|---|---|")
-def target(text, measured, threshold, what, rounds=()):
+def target(text, measured, threshold, what, rounds=(), unit="x"):
     if measured is None:
         print(f"| {text} | not measured | - | - |")
         return
     met = sum(1 for r in rounds if r >= threshold)
-    counted = f"{met} of {len(rounds)} ({spread(rounds)})" if rounds else "-"
+    counted = f"{met} of {len(rounds)} ({spread(rounds, unit)})" if rounds else "-"
     print(f"| {text} | {what.format(measured)} | {counted} | {'met' if measured >= threshold else 'not met'} |")
 get = lambda name, i: ratio.get(name, (None,) * 5)[i]
 target("W1 >= 10x libtorch samples/s", get("W1 samples/s", 0), 10, "{:.2f}x", get("W1 samples/s", 3) or ())
 target("W2 >= 2x the best peer's samples/s", get("W2 samples/s", 1), 2, "{:.2f}x", get("W2 samples/s", 4) or ())
 share = get("W3 share of bare GEMM", 2)
-target("W3 >= 90% of bare GEMM throughput of one step", share[0] if share else None, 0.9, "{:.1%}")
+share_rounds = list(by_round[("soma", "W3 share of bare GEMM")][share[1]].values()) if share else ()
+target("W3 >= 90% of bare GEMM throughput of one step", share[0] if share else None, 0.9, "{:.1%}",
+       share_rounds, unit="%")
 target("W4 batch 1 >= 3x faster than libtorch", get("W4 batch 1 us", 0), 3, "{:.2f}x", get("W4 batch 1 us", 3) or ())
 target("W4 batch 128 at least as fast as libtorch", get("W4 batch 128 us", 0), 1, "{:.2f}x", get("W4 batch 128 us", 3) or ())
 target("W2 peak RSS <= half of libtorch's", get("W2 peak RSS MiB", 0), 2, "{:.2f}x smaller", get("W2 peak RSS MiB", 3) or ())

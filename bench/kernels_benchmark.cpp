@@ -252,8 +252,8 @@ void register_support_benchmarks() {
 // guest), which is why bench/compare.sh alternates soma and the peers round by round.
 #if defined(__x86_64__)
 // Twelve (AVX2) or sixteen (AVX-512) chains: more than FMA latency times the FMA ports of
-// current cores, so that the ports, not the chains, limit. Each returns a sum of its chains
-// so that none is optimised away.
+// current cores, so that the ports, not the chains, limit. Each returns the sum of its
+// chains.
 __attribute__((target("avx2,fma"))) float multiply_adds_avx2(int64_t iterations) {
   constexpr int chains = 12;
   __m256 sums[chains];
@@ -264,8 +264,13 @@ __attribute__((target("avx2,fma"))) float multiply_adds_avx2(int64_t iterations)
 #pragma GCC unroll 16
     for (int i = 0; i < chains; ++i) sums[i] = _mm256_fmadd_ps(sums[i], scale, offset);
   }
+  // Every lane of every chain counts, so that none of them can be left out.
+  alignas(32) float lanes[8];
   float total = 0.0f;
-  for (int i = 0; i < chains; ++i) total += _mm256_cvtss_f32(sums[i]);
+  for (int i = 0; i < chains; ++i) {
+    _mm256_store_ps(lanes, sums[i]);
+    for (const float lane : lanes) total += lane;
+  }
   return total;
 }
 
@@ -279,8 +284,12 @@ __attribute__((target("avx512f"))) float multiply_adds_avx512(int64_t iterations
 #pragma GCC unroll 16
     for (int i = 0; i < chains; ++i) sums[i] = _mm512_fmadd_ps(sums[i], scale, offset);
   }
+  alignas(64) float lanes[16];
   float total = 0.0f;
-  for (int i = 0; i < chains; ++i) total += _mm512_cvtss_f32(sums[i]);
+  for (int i = 0; i < chains; ++i) {
+    _mm512_store_ps(lanes, sums[i]);
+    for (const float lane : lanes) total += lane;
+  }
   return total;
 }
 
@@ -294,11 +303,19 @@ void fma_throughput(benchmark::State& state, bool on_every_thread) {
   const int64_t iterations = int64_t{1} << 18;
   const double flops_per_loop = avx512 ? 2.0 * 16 * 16 : 2.0 * 12 * 8;
   const int threads = on_every_thread ? kernels::thread_count() : 1;
+  if (on_every_thread && kernels::parts_for(threads, 1) != threads) {
+    state.SkipWithError("the pool would not run one loop per thread");
+    return;
+  }
   std::vector<float> sums(static_cast<size_t>(threads), 0.0f);
   const auto loop = [&](int64_t begin, int64_t end) {
     for (int64_t part = begin; part < end; ++part) {
+      // Opaque to the compiler on every call, so that no call can be hoisted out of the
+      // timing loop as a pure function of a constant.
+      int64_t count = iterations;
+      benchmark::DoNotOptimize(count);
       sums[static_cast<size_t>(part)] +=
-          avx512 ? multiply_adds_avx512(iterations) : multiply_adds_avx2(iterations);
+          avx512 ? multiply_adds_avx512(count) : multiply_adds_avx2(count);
     }
   };
   for (auto _ : state) {

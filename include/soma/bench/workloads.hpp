@@ -107,7 +107,8 @@ struct W4Result {
 // Each builds its data (untimed), runs one warm-up, then options.repetitions timed runs.
 // The timed region is train::fit: shuffling, batch gathering, forward, loss, backward and
 // the SGD step. W1 trains a fresh network from the same seed in every run; W2 and W3 go on
-// training one network, one epoch per run, with a new shuffle each time.
+// training one network, one epoch per run, with a new shuffle each time. W2 and W3 then
+// time their bare products (BareGemmMeasurement), outside the training's timed region.
 W1Result run_w1_tiny(const RunOptions& options);
 W2Result run_w2_mnist_shaped(const RunOptions& options);
 W3Result run_w3_wide(const RunOptions& options);
