@@ -251,47 +251,42 @@ void register_support_benchmarks() {
 // shared host the ceiling itself moves (a core's other hardware thread may belong to another
 // guest), which is why bench/compare.sh alternates soma and the peers round by round.
 #if defined(__x86_64__)
-// Twelve (AVX2) or sixteen (AVX-512) chains: more than FMA latency times the FMA ports of
-// current cores, so that the ports, not the chains, limit. Each returns the sum of its
-// chains.
-__attribute__((target("avx2,fma"))) float multiply_adds_avx2(int64_t iterations) {
-  constexpr int chains = 12;
-  __m256 sums[chains];
-  for (int i = 0; i < chains; ++i) sums[i] = _mm256_set1_ps(0.001f * static_cast<float>(i));
-  const __m256 scale = _mm256_set1_ps(0.999f);
-  const __m256 offset = _mm256_set1_ps(1e-4f);
-  for (int64_t iteration = 0; iteration < iterations; ++iteration) {
-#pragma GCC unroll 16
-    for (int i = 0; i < chains; ++i) sums[i] = _mm256_fmadd_ps(sums[i], scale, offset);
-  }
-  // Every lane of every chain counts, so that none of them can be left out.
-  alignas(32) float lanes[8];
-  float total = 0.0f;
-  for (int i = 0; i < chains; ++i) {
-    _mm256_store_ps(lanes, sums[i]);
-    for (const float lane : lanes) total += lane;
-  }
-  return total;
-}
+// Twelve chains of 8 floats (AVX2) or sixteen of 16 (AVX-512): more than FMA latency times
+// the FMA ports of current cores, so that the ports, not the chains, limit.
+constexpr int avx2_chains = 12;
+constexpr int avx2_lanes = 8;
+constexpr int avx512_chains = 16;
+constexpr int avx512_lanes = 16;
 
-__attribute__((target("avx512f"))) float multiply_adds_avx512(int64_t iterations) {
-  constexpr int chains = 16;
-  __m512 sums[chains];
-  for (int i = 0; i < chains; ++i) sums[i] = _mm512_set1_ps(0.001f * static_cast<float>(i));
-  const __m512 scale = _mm512_set1_ps(0.999f);
-  const __m512 offset = _mm512_set1_ps(1e-4f);
-  for (int64_t iteration = 0; iteration < iterations; ++iteration) {
-#pragma GCC unroll 16
-    for (int i = 0; i < chains; ++i) sums[i] = _mm512_fmadd_ps(sums[i], scale, offset);
+// The loop, written once and defined for each instruction set under its own target (a
+// template cannot be: the intrinsics must be compiled inside a function of that target).
+// The function returns the sum of every lane of every chain, so that none can be left out.
+#define SOMA_INDEPENDENT_MULTIPLY_ADDS(name, target_isa, Vector, chains, lanes, broadcast, fmadd, \
+                                       store)                                                     \
+  __attribute__((target(target_isa))) float name(int64_t iterations) {                            \
+    Vector sums[chains];                                                                          \
+    for (int i = 0; i < (chains); ++i) sums[i] = broadcast(0.001f * static_cast<float>(i));       \
+    const Vector scale = broadcast(0.999f);                                                       \
+    const Vector offset = broadcast(1e-4f);                                                       \
+    for (int64_t iteration = 0; iteration < iterations; ++iteration) {                            \
+      _Pragma("GCC unroll 16") for (int i = 0; i < (chains); ++i) {                               \
+        sums[i] = fmadd(sums[i], scale, offset);                                                  \
+      }                                                                                           \
+    }                                                                                             \
+    float values[lanes];                                                                          \
+    float total = 0.0f;                                                                           \
+    for (int i = 0; i < (chains); ++i) {                                                          \
+      store(values, sums[i]);                                                                     \
+      for (const float value : values) total += value;                                            \
+    }                                                                                             \
+    return total;                                                                                 \
   }
-  alignas(64) float lanes[16];
-  float total = 0.0f;
-  for (int i = 0; i < chains; ++i) {
-    _mm512_store_ps(lanes, sums[i]);
-    for (const float lane : lanes) total += lane;
-  }
-  return total;
-}
+
+SOMA_INDEPENDENT_MULTIPLY_ADDS(multiply_adds_avx2, "avx2,fma", __m256, avx2_chains, avx2_lanes,
+                               _mm256_set1_ps, _mm256_fmadd_ps, _mm256_storeu_ps)
+SOMA_INDEPENDENT_MULTIPLY_ADDS(multiply_adds_avx512, "avx512f", __m512, avx512_chains, avx512_lanes,
+                               _mm512_set1_ps, _mm512_fmadd_ps, _mm512_storeu_ps)
+#undef SOMA_INDEPENDENT_MULTIPLY_ADDS
 
 // on_every_thread: one loop on each of soma's threads at once, through soma's pool.
 void fma_throughput(benchmark::State& state, bool on_every_thread) {
@@ -301,7 +296,9 @@ void fma_throughput(benchmark::State& state, bool on_every_thread) {
     return;
   }
   const int64_t iterations = int64_t{1} << 18;
-  const double flops_per_loop = avx512 ? 2.0 * 16 * 16 : 2.0 * 12 * 8;
+  // Two floating-point operations per lane and chain in every iteration.
+  const double flops_per_loop =
+      2.0 * (avx512 ? avx512_chains * avx512_lanes : avx2_chains * avx2_lanes);
   const int threads = on_every_thread ? kernels::thread_count() : 1;
   if (on_every_thread && kernels::parts_for(threads, 1) != threads) {
     state.SkipWithError("the pool would not run one loop per thread");

@@ -14,11 +14,19 @@
 
 #include "support/random_values.hpp"
 
+namespace {
+
+std::string name_of(soma::kernels::RowKernelIsa isa) {
+  return isa == soma::kernels::RowKernelIsa::avx512 ? "avx512" : "avx2";
+}
+
+}  // namespace
+
 namespace soma::kernels {
 
 // How GoogleTest prints the parameter in a failure message.
 void PrintTo(RowKernelIsa isa, std::ostream* out) {
-  *out << (isa == RowKernelIsa::avx512 ? "avx512" : "avx2");
+  *out << name_of(isa);
 }
 
 }  // namespace soma::kernels
@@ -78,10 +86,6 @@ std::vector<float> run(RowKernelIsa isa, const Product& p) {
   soma::kernels::row_times_matrix_on(isa, p.k, p.n, p.alpha, p.x.data(), p.b.data(), p.ldb, p.beta,
                                      y.data(), p.bias.empty() ? nullptr : p.bias.data());
   return y;
-}
-
-std::string name_of(RowKernelIsa isa) {
-  return isa == RowKernelIsa::avx512 ? "avx512" : "avx2";
 }
 
 class RowTimesMatrixTest : public testing::TestWithParam<RowKernelIsa> {
