@@ -207,16 +207,18 @@ void parallel_for_dispatch(benchmark::State& state) {
 
 // W2's batch gathering: 128 rows of 784 floats from 60,000, in a shuffled order (each batch
 // of the benchmark takes the next 128 rows of one permutation). Bytes/s counts the copy.
+// Both buffers are tensors, so that they live in memory as a training's do (the dataset's
+// on huge pages where the system has them).
 void gather_rows_benchmark(benchmark::State& state) {
   const int64_t samples = 60'000;
   const int64_t row_size = 784;
   const int64_t batch = 128;
-  std::vector<float> data(static_cast<size_t>(samples * row_size), 0.5f);
+  const Tensor data = full(Shape{samples, row_size}, 0.5f);
   std::vector<int64_t> order(static_cast<size_t>(samples));
   std::iota(order.begin(), order.end(), int64_t{0});
   Generator generator(3);
   generator.shuffle(order);
-  std::vector<float> out(static_cast<size_t>(batch * row_size));
+  Tensor out = Tensor::empty(Shape{batch, row_size});
   int64_t start = 0;
   for (auto _ : state) {
     kernels::gather_rows(data.data(), row_size, order.data() + start, batch, out.data());

@@ -1,5 +1,6 @@
 // A per-thread cache of freed tensor buffers, by size class: four classes per power of
 // two (at most 25% over the request), 64-byte aligned, at most `cache_limit` bytes kept.
+// Blocks of 4 MiB and more are aligned to 2 MiB and asked to be backed by huge pages.
 #include "soma/tensor/buffer_pool.hpp"
 
 #include <array>
@@ -7,6 +8,10 @@
 #include <cstdlib>
 #include <new>
 #include <vector>
+
+#if defined(__linux__)
+#include <sys/mman.h>
+#endif
 
 #include "soma/core/sanitizer.hpp"
 
@@ -69,9 +74,27 @@ Pool& this_thread_pool() {
   return pool;
 }
 
+// A minibatch gathered from a large dataset reads rows scattered over all of it: with
+// 4 KiB pages nearly every row misses the TLB, and under a hypervisor each miss walks two
+// page tables. Linux gives huge pages only to memory that asks when transparent huge
+// pages are in "madvise" mode (a common default), so a large block asks for them itself.
+// Only touched pages become resident, as with small pages, bar a partial last one.
+constexpr size_t huge_page_bytes = size_t{2} << 20;
+constexpr size_t smallest_huge_page_block = 2 * huge_page_bytes;
+
 void* system_allocate(size_t block_bytes) {
-  void* block = std::aligned_alloc(alignment, block_bytes);
+  if (block_bytes < smallest_huge_page_block) {
+    void* block = std::aligned_alloc(alignment, block_bytes);
+    if (block == nullptr) throw std::bad_alloc();
+    return block;
+  }
+  const size_t rounded = (block_bytes + huge_page_bytes - 1) / huge_page_bytes * huge_page_bytes;
+  void* block = std::aligned_alloc(huge_page_bytes, rounded);
   if (block == nullptr) throw std::bad_alloc();
+#if defined(__linux__) && defined(MADV_HUGEPAGE)
+  // Advice only: where huge pages are off or unsupported the block works as it is.
+  madvise(block, rounded, MADV_HUGEPAGE);
+#endif
   return block;
 }
 

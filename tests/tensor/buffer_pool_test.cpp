@@ -1,11 +1,15 @@
 // The buffer pool: size classes, reuse of released blocks, alignment, the per-thread
-// limit, and that tensors freed and made again in the same sizes reuse their memory.
+// limit, that tensors freed and made again in the same sizes reuse their memory, and that
+// large blocks are aligned to a huge page and advised to use huge pages.
 #include "soma/tensor/buffer_pool.hpp"
 
 #include <gtest/gtest.h>
 
 #include <cstdint>
 #include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <string>
 #include <thread>
 
 #include "soma/tensor/tensor.hpp"
@@ -85,6 +89,57 @@ TEST_F(BufferPool, TensorsMadeAgainInTheSameSizesAskTheSystemForNothing) {
   }
   EXPECT_EQ(buffer_pool::statistics().system_allocations, 0);
   EXPECT_EQ(buffer_pool::statistics().reuses, 2);
+}
+
+// The VmFlags of the mapping in /proc/self/smaps that holds `address`; empty if none.
+std::string mapping_flags(const void* address) {
+  std::ifstream smaps("/proc/self/smaps");
+  const auto wanted = reinterpret_cast<uintptr_t>(address);
+  std::string line;
+  bool inside = false;
+  while (std::getline(smaps, line)) {
+    // A mapping starts with "begin-end perms ...", both in hex; its lines follow.
+    const size_t dash = line.find('-');
+    const size_t space = line.find(' ');
+    if (dash != std::string::npos && space != std::string::npos && dash < space &&
+        line.find(':') > space) {
+      const uintptr_t begin = std::stoull(line.substr(0, dash), nullptr, 16);
+      const uintptr_t end = std::stoull(line.substr(dash + 1, space - dash - 1), nullptr, 16);
+      inside = begin <= wanted && wanted < end;
+    } else if (inside && line.rfind("VmFlags:", 0) == 0) {
+      return line.substr(8) + " ";
+    }
+  }
+  return "";
+}
+
+// Outside the fixture: the sanitizer builds, which bypass the pool, allocate the same way.
+TEST(BufferPoolHugePages, BlocksOfFourMebibytesAndMoreStartOnAHugePageBoundary) {
+  for (size_t bytes : {size_t{4} << 20, (size_t{5} << 20) + 12, size_t{48} << 20}) {
+    void* block = buffer_pool::acquire(bytes);
+    EXPECT_EQ(reinterpret_cast<uintptr_t>(block) % (size_t{2} << 20), 0u) << bytes;
+    std::memset(block, 0x5a, bytes);  // all of it usable
+    buffer_pool::release(block, bytes);
+  }
+  void* smaller = buffer_pool::acquire(size_t{3} << 20);  // below the threshold: 64-byte
+  EXPECT_EQ(reinterpret_cast<uintptr_t>(smaller) % 64, 0u);
+  buffer_pool::release(smaller, size_t{3} << 20);
+  buffer_pool::trim();
+}
+
+TEST(BufferPoolHugePages, ALargeTensorsMemoryIsAdvisedToUseHugePages) {
+  if (!std::filesystem::exists("/sys/kernel/mm/transparent_hugepage/enabled") ||
+      !std::filesystem::exists("/proc/self/smaps")) {
+    GTEST_SKIP() << "this kernel has no transparent huge pages";
+  }
+  const Tensor dataset = zeros({2048, 1024});  // 8 MiB, as a dataset's features
+  const Tensor batch = zeros({128, 784});      // 392 KiB: small pages are enough
+  // "hg": the mapping was advised with MADV_HUGEPAGE.
+  EXPECT_NE(mapping_flags(dataset.data()).find(" hg "), std::string::npos)
+      << mapping_flags(dataset.data());
+  const std::string batch_flags = mapping_flags(batch.data());
+  EXPECT_NE(batch_flags, "");
+  EXPECT_EQ(batch_flags.find(" hg "), std::string::npos) << batch_flags;
 }
 
 }  // namespace
