@@ -24,6 +24,7 @@ constexpr size_t alignment = 64;
 // (several 64 MiB gradients), small against the memory such a network needs anyway.
 constexpr size_t cache_limit = size_t{1} << 30;
 constexpr size_t largest_cached_block = size_t{256} << 20;
+constexpr size_t largest_request = size_t{1} << 62;
 
 constexpr bool pool_enabled = !built_with_address_sanitizer;
 
@@ -101,6 +102,9 @@ void* system_allocate(size_t block_bytes) {
 }  // namespace
 
 void* acquire(size_t bytes) {
+  // Beyond any machine's memory; larger still, a size class or its rounding to huge pages
+  // would overflow.
+  if (bytes > largest_request) throw std::bad_alloc();
   const SizeClass size = size_class(bytes);
   if (!pool_enabled || pool_gone) return system_allocate(size.block_bytes);
   Pool& pool = this_thread_pool();

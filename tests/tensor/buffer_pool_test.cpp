@@ -9,6 +9,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <new>
 #include <string>
 #include <thread>
 
@@ -125,6 +126,12 @@ TEST(BufferPoolHugePages, BlocksOfFourMebibytesAndMoreStartOnAHugePageBoundary) 
   EXPECT_EQ(reinterpret_cast<uintptr_t>(smaller) % 64, 0u);
   buffer_pool::release(smaller, size_t{3} << 20);
   buffer_pool::trim();
+}
+
+TEST(BufferPoolLimits, ARequestBeyondAnyMemoryThrowsBadAlloc) {
+  // Its size class would overflow a size_t: refused before any arithmetic on it.
+  EXPECT_THROW(buffer_pool::acquire(SIZE_MAX), std::bad_alloc);
+  EXPECT_THROW(buffer_pool::acquire((size_t{1} << 62) + 1), std::bad_alloc);
 }
 
 TEST(BufferPoolHugePages, ALargeTensorsMemoryIsAdvisedToUseHugePages) {
