@@ -18,8 +18,9 @@ void softmax_forward(const float* x, float* out, const detail::AxisView& view, F
     for (int64_t i = 0; i < view.inner; ++i) {
       const float* in = x + o * view.length * view.inner + i;
       float* result = out + o * view.length * view.inner + i;
-      // The slice's largest value, NaN left out as std::fmax would; a comparison rather than
-      // fmax, which the compiler calls out of line (it was a seventh of the time at 128 x 10).
+      // The slice's largest value, NaN left out as std::fmax would. A comparison: GCC calls
+      // fmaxf out of line, and without those calls a 128 x 10 softmax cross-entropy's
+      // forward pass went from 13-14 to 9.5 us.
       float largest = -INFINITY;
       for (int64_t k = 0; k < view.length; ++k) {
         const float value = in[k * view.inner];

@@ -1,19 +1,20 @@
 // A per-thread cache of freed tensor buffers, by size class: four classes per power of
 // two (at most 25% over the request), 64-byte aligned, at most `cache_limit` bytes kept.
-// Blocks of 4 MiB and more are aligned to 2 MiB and asked to be backed by huge pages.
+// On Linux, blocks of 4 MiB and more are mappings of their own, on huge pages.
 #include "soma/tensor/buffer_pool.hpp"
 
 #include <array>
 #include <bit>
+#include <cstdint>
 #include <cstdlib>
 #include <new>
 #include <vector>
 
+#include "soma/core/sanitizer.hpp"
+
 #if defined(__linux__)
 #include <sys/mman.h>
 #endif
-
-#include "soma/core/sanitizer.hpp"
 
 namespace soma::buffer_pool {
 
@@ -28,8 +29,32 @@ constexpr size_t largest_request = size_t{1} << 62;
 
 constexpr bool pool_enabled = !built_with_address_sanitizer;
 
+// A batch gathered from a large dataset reads rows scattered over all of it: with 4 KiB
+// pages nearly every row misses the TLB, and under a hypervisor each miss walks two page
+// tables. Linux gives transparent huge pages only to memory that asks for them when their
+// mode is "madvise" (a common default), so a large block is a mapping of its own, aligned
+// to a huge page and advised to use them. Its own mapping, not malloc's: advice given to
+// malloc's heap would outlive the block and reach the small blocks carved there later.
+// Only touched pages become resident, as with small pages, bar a partly used last one.
+// With the kernel's defrag setting "madvise" the first touch of such a block may wait
+// for memory to be compacted: these are blocks made once (a dataset, weights) and then
+// reused from the pool. Sanitizer builds allocate every block with malloc, checked.
+// 2 MiB is the huge page of x86-64 and of arm64 with 4 KiB pages; elsewhere the block is
+// only aligned.
+#if defined(__linux__) && defined(MADV_HUGEPAGE)
+constexpr bool large_blocks_mapped = pool_enabled;
+#else
+constexpr bool large_blocks_mapped = false;
+#endif
+constexpr size_t huge_page_bytes = size_t{2} << 20;
+constexpr size_t smallest_mapped_block = 2 * huge_page_bytes;
+
+bool is_mapped(size_t block_bytes) {
+  return large_blocks_mapped && block_bytes >= smallest_mapped_block;
+}
+
 // Size class of a request, and the block size that class allocates: 64 bytes and up,
-// then 2^e, 1.25 2^e, 1.5 2^e, 1.75 2^e.
+// then 2^e, 1.25 2^e, 1.5 2^e, 1.75 2^e; a mapped block rounded up to whole huge pages.
 struct SizeClass {
   size_t index = 0;
   size_t block_bytes = 0;
@@ -41,19 +66,54 @@ SizeClass size_class(size_t bytes) {
   const size_t quarter = (size_t{1} << exponent) / 4;
   const size_t steps = (bytes - (size_t{1} << exponent) + quarter - 1) / quarter;  // 1..4
   const size_t block = (size_t{1} << exponent) + steps * quarter;
-  return {exponent * 4 + steps, (block + alignment - 1) / alignment * alignment};
+  const size_t granule = is_mapped(block) ? huge_page_bytes : alignment;
+  return {exponent * 4 + steps, (block + granule - 1) / granule * granule};
+}
+
+void* system_allocate(size_t block_bytes) {
+#if defined(__linux__) && defined(MADV_HUGEPAGE)
+  if (is_mapped(block_bytes)) {
+    // One huge page more than needed, then the unaligned head and the rest of the tail
+    // given back: what remains starts and ends on a huge-page boundary.
+    void* mapped = mmap(nullptr, block_bytes + huge_page_bytes, PROT_READ | PROT_WRITE,
+                        MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (mapped == MAP_FAILED) throw std::bad_alloc();
+    const auto start = reinterpret_cast<uintptr_t>(mapped);
+    const uintptr_t aligned = (start + huge_page_bytes - 1) & ~(huge_page_bytes - 1);
+    const size_t head = aligned - start;  // a multiple of the page size, below a huge page
+    if (head > 0) munmap(mapped, head);
+    munmap(reinterpret_cast<void*>(aligned + block_bytes), huge_page_bytes - head);
+    void* block = reinterpret_cast<void*>(aligned);
+    madvise(block, block_bytes, MADV_HUGEPAGE);  // advice: without huge pages it still works
+    return block;
+  }
+#endif
+  void* block = std::aligned_alloc(alignment, block_bytes);
+  if (block == nullptr) throw std::bad_alloc();
+  return block;
+}
+
+void system_free(void* block, size_t block_bytes) noexcept {
+#if defined(__linux__) && defined(MADV_HUGEPAGE)
+  if (is_mapped(block_bytes)) {
+    munmap(block, block_bytes);
+    return;
+  }
+#endif
+  std::free(block);
 }
 
 constexpr size_t class_count = 64 * 4 + 5;
 
 struct Pool {
   std::array<std::vector<void*>, class_count> free_blocks;
+  std::array<size_t, class_count> block_bytes{};  // of each class, once one was cached
   size_t cached_bytes = 0;
   Statistics counts;
 
   void trim() noexcept {
     for (size_t index = 0; index < free_blocks.size(); ++index) {
-      for (void* block : free_blocks[index]) std::free(block);
+      for (void* block : free_blocks[index]) system_free(block, block_bytes[index]);
       free_blocks[index].clear();
     }
     cached_bytes = 0;
@@ -73,30 +133,6 @@ Pool::~Pool() {
 Pool& this_thread_pool() {
   thread_local Pool pool;
   return pool;
-}
-
-// A minibatch gathered from a large dataset reads rows scattered over all of it: with
-// 4 KiB pages nearly every row misses the TLB, and under a hypervisor each miss walks two
-// page tables. Linux gives huge pages only to memory that asks when transparent huge
-// pages are in "madvise" mode (a common default), so a large block asks for them itself.
-// Only touched pages become resident, as with small pages, bar a partial last one.
-constexpr size_t huge_page_bytes = size_t{2} << 20;
-constexpr size_t smallest_huge_page_block = 2 * huge_page_bytes;
-
-void* system_allocate(size_t block_bytes) {
-  if (block_bytes < smallest_huge_page_block) {
-    void* block = std::aligned_alloc(alignment, block_bytes);
-    if (block == nullptr) throw std::bad_alloc();
-    return block;
-  }
-  const size_t rounded = (block_bytes + huge_page_bytes - 1) / huge_page_bytes * huge_page_bytes;
-  void* block = std::aligned_alloc(huge_page_bytes, rounded);
-  if (block == nullptr) throw std::bad_alloc();
-#if defined(__linux__) && defined(MADV_HUGEPAGE)
-  // Advice only: where huge pages are off or unsupported the block works as it is.
-  madvise(block, rounded, MADV_HUGEPAGE);
-#endif
-  return block;
 }
 
 }  // namespace
@@ -124,21 +160,22 @@ void release(void* block, size_t bytes) noexcept {
   if (block == nullptr) return;
   const SizeClass size = size_class(bytes);
   if (!pool_enabled || pool_gone || size.block_bytes > largest_cached_block) {
-    std::free(block);
+    system_free(block, size.block_bytes);
     return;
   }
   Pool& pool = this_thread_pool();
   if (pool.cached_bytes + size.block_bytes > cache_limit) {
-    std::free(block);
+    system_free(block, size.block_bytes);
     return;
   }
   std::vector<void*>& blocks = pool.free_blocks[size.index];
   try {
     blocks.push_back(block);
   } catch (const std::bad_alloc&) {
-    std::free(block);  // no room to remember it: give it back instead
+    system_free(block, size.block_bytes);  // no room to remember it: give it back instead
     return;
   }
+  pool.block_bytes[size.index] = size.block_bytes;
   pool.cached_bytes += size.block_bytes;
 }
 

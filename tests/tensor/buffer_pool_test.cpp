@@ -114,17 +114,62 @@ std::string mapping_flags(const void* address) {
   return "";
 }
 
-// Outside the fixture: the sanitizer builds, which bypass the pool, allocate the same way.
-TEST(BufferPoolHugePages, BlocksOfFourMebibytesAndMoreStartOnAHugePageBoundary) {
-  for (size_t bytes : {size_t{4} << 20, (size_t{5} << 20) + 12, size_t{48} << 20}) {
-    void* block = buffer_pool::acquire(bytes);
+// Whether this build and kernel give large blocks their own huge-page mappings.
+bool huge_pages_testable() {
+  return buffer_pool::enabled() &&
+         std::filesystem::exists("/sys/kernel/mm/transparent_hugepage/enabled") &&
+         std::filesystem::exists("/proc/self/smaps");
+}
+
+bool advised(const void* address) {
+  return mapping_flags(address).find(" hg ") != std::string::npos;  // MADV_HUGEPAGE
+}
+
+TEST(BufferPoolHugePages, BlocksOfFourMebibytesAndMoreAreHugePageMappingsOfTheirOwn) {
+  if (!huge_pages_testable()) {
+    GTEST_SKIP() << "a sanitizer build (every block from malloc) or no transparent huge pages";
+  }
+  // 4 MiB + 1 byte and 7 MiB fall in the 5 and 7 MiB classes, rounded up to 6 and 8 MiB.
+  buffer_pool::trim();
+  for (size_t bytes : {(size_t{4} << 20) + 1, size_t{7} << 20, size_t{48} << 20}) {
+    auto* block = static_cast<unsigned char*>(buffer_pool::acquire(bytes));
     EXPECT_EQ(reinterpret_cast<uintptr_t>(block) % (size_t{2} << 20), 0u) << bytes;
     std::memset(block, 0x5a, bytes);  // all of it usable
+    EXPECT_TRUE(advised(block)) << bytes << ": " << mapping_flags(block);
+    EXPECT_TRUE(advised(block + bytes - 1)) << bytes << ": " << mapping_flags(block + bytes - 1);
     buffer_pool::release(block, bytes);
   }
-  void* smaller = buffer_pool::acquire(size_t{3} << 20);  // below the threshold: 64-byte
-  EXPECT_EQ(reinterpret_cast<uintptr_t>(smaller) % 64, 0u);
+  EXPECT_EQ(buffer_pool::statistics().cached_bytes, (6 + 8 + 48) << 20);  // whole huge pages
+  // Below them, from malloc.
+  void* smaller = buffer_pool::acquire(size_t{3} << 20);
+  EXPECT_FALSE(advised(smaller)) << mapping_flags(smaller);
   buffer_pool::release(smaller, size_t{3} << 20);
+  buffer_pool::trim();
+}
+
+TEST(BufferPoolHugePages, TheAdviceEndsWithItsBlock) {
+  if (!huge_pages_testable()) {
+    GTEST_SKIP() << "a sanitizer build (every block from malloc) or no transparent huge pages";
+  }
+  // Large blocks given back first: had they come from malloc, it would now carve the next
+  // large ones from its heap, where small blocks are carved too once those are freed.
+  for (size_t bytes : {size_t{24} << 20, size_t{12} << 20}) {
+    buffer_pool::release(buffer_pool::acquire(bytes), bytes);
+  }
+  buffer_pool::trim();
+  const void* large = nullptr;
+  {
+    const Tensor dataset = zeros({2048, 1024});  // 8 MiB, as a dataset's features
+    large = dataset.data();
+    EXPECT_TRUE(advised(large)) << mapping_flags(large);
+  }
+  buffer_pool::trim();  // the block goes back to the system: its mapping with it
+  EXPECT_FALSE(advised(large)) << mapping_flags(large);
+  // Small tensors made afterwards, wherever malloc puts them, carry no advice.
+  for (int i = 0; i < 8; ++i) {
+    const Tensor batch = zeros({128, 784});  // 392 KiB
+    EXPECT_FALSE(advised(batch.data())) << mapping_flags(batch.data());
+  }
   buffer_pool::trim();
 }
 
@@ -132,21 +177,6 @@ TEST(BufferPoolLimits, ARequestBeyondAnyMemoryThrowsBadAlloc) {
   // Its size class would overflow a size_t: refused before any arithmetic on it.
   EXPECT_THROW(buffer_pool::acquire(SIZE_MAX), std::bad_alloc);
   EXPECT_THROW(buffer_pool::acquire((size_t{1} << 62) + 1), std::bad_alloc);
-}
-
-TEST(BufferPoolHugePages, ALargeTensorsMemoryIsAdvisedToUseHugePages) {
-  if (!std::filesystem::exists("/sys/kernel/mm/transparent_hugepage/enabled") ||
-      !std::filesystem::exists("/proc/self/smaps")) {
-    GTEST_SKIP() << "this kernel has no transparent huge pages";
-  }
-  const Tensor dataset = zeros({2048, 1024});  // 8 MiB, as a dataset's features
-  const Tensor batch = zeros({128, 784});      // 392 KiB: small pages are enough
-  // "hg": the mapping was advised with MADV_HUGEPAGE.
-  EXPECT_NE(mapping_flags(dataset.data()).find(" hg "), std::string::npos)
-      << mapping_flags(dataset.data());
-  const std::string batch_flags = mapping_flags(batch.data());
-  EXPECT_NE(batch_flags, "");
-  EXPECT_EQ(batch_flags.find(" hg "), std::string::npos) << batch_flags;
 }
 
 }  // namespace

@@ -10,9 +10,10 @@
 
 namespace soma::buffer_pool {
 
-// A 64-byte aligned block of at least `bytes` bytes; above 3.5 MiB (a 4 MiB block or more)
-// it is 2 MiB aligned and advised to use transparent huge pages (Linux). Throws
-// std::bad_alloc, also for a request above 2^62 bytes.
+// A 64-byte aligned block of at least `bytes` bytes. Above 3.5 MiB (a 4 MiB block or more)
+// it is, on Linux and outside sanitizer builds, a mapping of its own in whole 2 MiB pages,
+// advised to use transparent huge pages. Throws std::bad_alloc, also for a request above
+// 2^62 bytes.
 void* acquire(size_t bytes);
 // Gives a block from acquire(bytes) back; it is kept for reuse while this thread's pool
 // holds less than its limit, otherwise freed.
