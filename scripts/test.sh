@@ -20,8 +20,11 @@ ctest --test-dir build/release --output-on-failure -j"$jobs"
 
 if [ "${SOMA_SKIP_SANITIZERS:-0}" != 1 ]; then
   echo "== address and undefined-behaviour sanitizer build and tests"
-  cmake -S . -B build/sanitize -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSOMA_WERROR=ON \
-    -DSOMA_SANITIZE=address,undefined >/dev/null
+  # -O1 as AddressSanitizer recommends, -g1 for the line numbers of its reports: half the
+  # compile time of RelWithDebInfo's -O2 -g (339 against 634 s on 2 cores); the tests took
+  # 76 against 69 s.
+  cmake -S . -B build/sanitize -DCMAKE_BUILD_TYPE=Debug "-DCMAKE_CXX_FLAGS_DEBUG=-O1 -g1" \
+    -DSOMA_WERROR=ON -DSOMA_SANITIZE=address,undefined >/dev/null
   cmake --build build/sanitize -j"$jobs"
   ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
     LSAN_OPTIONS=suppressions="$(pwd)/.ci/lsan.supp" \
