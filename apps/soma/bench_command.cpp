@@ -117,7 +117,7 @@ void write_bare_gemm(JsonWriter& json, const bench::TrainingMeasurement& trainin
   json.key("bare_gemm_gflops").value(bare.gflops);
   json.key("bare_gemm_weight_gradients")
       .value(bare.into_weights ? "added into the weights" : "written apart");
-  json.key("fraction_of_bare_gemm").value(training.samples_per_second / bare.samples_per_second);
+  json.key("fraction_of_bare_gemm").value(bench::share_of_bare_gemm(training, bare));
 }
 
 std::string to_json(const Results& results, const bench::RunOptions& options) {
@@ -190,8 +190,7 @@ void print_bare_gemm(const char* workload, const bench::TrainingMeasurement& tra
   print_row(workload, "bare GEMM samples/s", bare.samples_per_second, decimals,
             bare.into_weights ? "dW added into W" : "dW written apart");
   print_row(workload, "bare GEMM GFLOP/s", bare.gflops, 1);
-  print_row(workload, "share of bare GEMM", training.samples_per_second / bare.samples_per_second,
-            3);
+  print_row(workload, "share of bare GEMM", bench::share_of_bare_gemm(training, bare), 3);
 }
 
 void print_table(const Results& results, const bench::RunOptions& options) {

@@ -44,6 +44,10 @@ double flops_per_sample(int64_t parameters) {
   return 6.0 * static_cast<double>(parameters);
 }
 
+double gflops(int64_t parameters, double samples_per_second) {
+  return flops_per_sample(parameters) * samples_per_second / 1e9;
+}
+
 // The prefix of `dataset` with `samples` rows (the warm-up's data).
 data::Dataset first_samples(const data::Dataset& dataset, int64_t samples) {
   std::vector<int64_t> rows(static_cast<size_t>(std::min(samples, dataset.size())));
@@ -177,6 +181,32 @@ double median_forward_us(nn::Sequential& network, const Tensor& input, int64_t w
   return median(std::move(call_us));
 }
 
+// The workload's bare products, each way: one warm-up step, then runs of
+// `full_scale_steps` steps each (two when quick), the two ways alternating; the faster way's
+// median run.
+BareGemmMeasurement measure_bare_gemm(const TrainingWorkload& workload, const RunOptions& options,
+                                      int full_scale_steps, int64_t parameters) {
+  const int steps_per_run = options.scale == Scale::quick ? 2 : full_scale_steps;
+  std::array<std::vector<double>, 2> run_seconds;  // [into_weights]
+  for (const bool into_weights : {false, true}) {
+    time_bare_gemm_steps(workload.layer_sizes, workload.batch_size, 1, into_weights);
+  }
+  for (int run = 0; run < options.repetitions; ++run) {
+    for (const bool into_weights : {false, true}) {
+      run_seconds[into_weights].push_back(time_bare_gemm_steps(
+          workload.layer_sizes, workload.batch_size, steps_per_run, into_weights));
+    }
+  }
+  const double into_gradients_seconds = median(std::move(run_seconds[0]));
+  const double into_weights_seconds = median(std::move(run_seconds[1]));
+  BareGemmMeasurement bare;
+  bare.into_weights = into_weights_seconds < into_gradients_seconds;
+  bare.samples_per_second = static_cast<double>(workload.batch_size * steps_per_run) /
+                            std::min(into_gradients_seconds, into_weights_seconds);
+  bare.gflops = gflops(parameters, bare.samples_per_second);
+  return bare;
+}
+
 }  // namespace
 
 TrainingWorkload w1_tiny_workload(Scale scale) {
@@ -275,30 +305,8 @@ W1Result run_w1_tiny(const RunOptions& options) {
   return result;
 }
 
-// The workload's bare products, each way: one warm-up step, then runs of
-// `full_scale_steps` steps each (two when quick), the two ways alternating; the faster way's
-// median run.
-BareGemmMeasurement measure_bare_gemm(const TrainingWorkload& workload, const RunOptions& options,
-                                      int full_scale_steps, int64_t parameters) {
-  const int steps_per_run = options.scale == Scale::quick ? 2 : full_scale_steps;
-  std::array<std::vector<double>, 2> run_seconds;  // [into_weights]
-  for (const bool into_weights : {false, true}) {
-    time_bare_gemm_steps(workload.layer_sizes, workload.batch_size, 1, into_weights);
-  }
-  for (int run = 0; run < options.repetitions; ++run) {
-    for (const bool into_weights : {false, true}) {
-      run_seconds[into_weights].push_back(time_bare_gemm_steps(
-          workload.layer_sizes, workload.batch_size, steps_per_run, into_weights));
-    }
-  }
-  const double into_gradients_seconds = median(std::move(run_seconds[0]));
-  const double into_weights_seconds = median(std::move(run_seconds[1]));
-  BareGemmMeasurement bare;
-  bare.into_weights = into_weights_seconds < into_gradients_seconds;
-  bare.samples_per_second = static_cast<double>(workload.batch_size * steps_per_run) /
-                            std::min(into_gradients_seconds, into_weights_seconds);
-  bare.gflops = flops_per_sample(parameters) * bare.samples_per_second / 1e9;
-  return bare;
+double share_of_bare_gemm(const TrainingMeasurement& training, const BareGemmMeasurement& bare) {
+  return training.samples_per_second / bare.samples_per_second;
 }
 
 W2Result run_w2_mnist_shaped(const RunOptions& options) {
@@ -318,8 +326,7 @@ W3Result run_w3_wide(const RunOptions& options) {
   const TrainingWorkload workload = w3_wide_workload(options.scale);
   W3Result result;
   result.training = run_continued_training(workload, options);
-  result.gflops =
-      flops_per_sample(result.training.parameters) * result.training.samples_per_second / 1e9;
+  result.gflops = gflops(result.training.parameters, result.training.samples_per_second);
   result.bare_gemm = measure_bare_gemm(workload, options, 8, result.training.parameters);
   return result;
 }

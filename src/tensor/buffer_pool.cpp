@@ -60,14 +60,23 @@ struct SizeClass {
   size_t block_bytes = 0;
 };
 
+// The block size of class `index` (= exponent * 4 + steps, steps 1..4; 0 for 64 bytes).
+size_t class_block_bytes(size_t index) {
+  if (index == 0) return alignment;
+  const size_t exponent = (index - 1) / 4;
+  const size_t steps = index - exponent * 4;
+  const size_t block = (size_t{1} << exponent) + steps * ((size_t{1} << exponent) / 4);
+  const size_t granule = is_mapped(block) ? huge_page_bytes : alignment;
+  return (block + granule - 1) / granule * granule;
+}
+
 SizeClass size_class(size_t bytes) {
   if (bytes <= alignment) return {0, alignment};
   const size_t exponent = std::bit_width(bytes - 1) - 1;  // 2^exponent < bytes <= 2^(e+1)
   const size_t quarter = (size_t{1} << exponent) / 4;
   const size_t steps = (bytes - (size_t{1} << exponent) + quarter - 1) / quarter;  // 1..4
-  const size_t block = (size_t{1} << exponent) + steps * quarter;
-  const size_t granule = is_mapped(block) ? huge_page_bytes : alignment;
-  return {exponent * 4 + steps, (block + granule - 1) / granule * granule};
+  const size_t index = exponent * 4 + steps;
+  return {index, class_block_bytes(index)};
 }
 
 void* system_allocate(size_t block_bytes) {
@@ -107,13 +116,12 @@ constexpr size_t class_count = 64 * 4 + 5;
 
 struct Pool {
   std::array<std::vector<void*>, class_count> free_blocks;
-  std::array<size_t, class_count> block_bytes{};  // of each class, once one was cached
   size_t cached_bytes = 0;
   Statistics counts;
 
   void trim() noexcept {
     for (size_t index = 0; index < free_blocks.size(); ++index) {
-      for (void* block : free_blocks[index]) system_free(block, block_bytes[index]);
+      for (void* block : free_blocks[index]) system_free(block, class_block_bytes(index));
       free_blocks[index].clear();
     }
     cached_bytes = 0;
@@ -175,7 +183,6 @@ void release(void* block, size_t bytes) noexcept {
     system_free(block, size.block_bytes);  // no room to remember it: give it back instead
     return;
   }
-  pool.block_bytes[size.index] = size.block_bytes;
   pool.cached_bytes += size.block_bytes;
 }
 

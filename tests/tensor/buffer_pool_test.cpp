@@ -114,21 +114,23 @@ std::string mapping_flags(const void* address) {
   return "";
 }
 
-// Whether this build and kernel give large blocks their own huge-page mappings.
-bool huge_pages_testable() {
-  return buffer_pool::enabled() &&
-         std::filesystem::exists("/sys/kernel/mm/transparent_hugepage/enabled") &&
-         std::filesystem::exists("/proc/self/smaps");
-}
-
 bool advised(const void* address) {
   return mapping_flags(address).find(" hg ") != std::string::npos;  // MADV_HUGEPAGE
 }
 
-TEST(BufferPoolHugePages, BlocksOfFourMebibytesAndMoreAreHugePageMappingsOfTheirOwn) {
-  if (!huge_pages_testable()) {
-    GTEST_SKIP() << "a sanitizer build (every block from malloc) or no transparent huge pages";
+// Runs where this build and kernel give large blocks their own huge-page mappings.
+class BufferPoolHugePages : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    if (!buffer_pool::enabled() ||
+        !std::filesystem::exists("/sys/kernel/mm/transparent_hugepage/enabled") ||
+        !std::filesystem::exists("/proc/self/smaps")) {
+      GTEST_SKIP() << "a sanitizer build (every block from malloc) or no transparent huge pages";
+    }
   }
+};
+
+TEST_F(BufferPoolHugePages, BlocksOfFourMebibytesAndMoreAreHugePageMappingsOfTheirOwn) {
   // 4 MiB + 1 byte and 7 MiB fall in the 5 and 7 MiB classes, rounded up to 6 and 8 MiB.
   buffer_pool::trim();
   for (size_t bytes : {(size_t{4} << 20) + 1, size_t{7} << 20, size_t{48} << 20}) {
@@ -147,10 +149,7 @@ TEST(BufferPoolHugePages, BlocksOfFourMebibytesAndMoreAreHugePageMappingsOfTheir
   buffer_pool::trim();
 }
 
-TEST(BufferPoolHugePages, TheAdviceEndsWithItsBlock) {
-  if (!huge_pages_testable()) {
-    GTEST_SKIP() << "a sanitizer build (every block from malloc) or no transparent huge pages";
-  }
+TEST_F(BufferPoolHugePages, TheAdviceEndsWithItsBlock) {
   // Large blocks given back first: had they come from malloc, it would now carve the next
   // large ones from its heap, where small blocks are carved too once those are freed.
   for (size_t bytes : {size_t{24} << 20, size_t{12} << 20}) {

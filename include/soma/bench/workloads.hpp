@@ -84,6 +84,9 @@ struct BareGemmMeasurement {
   bool into_weights = false;  // which way was faster
 };
 
+// The training's samples/s as a fraction of its bare products' (1: no time beyond them).
+double share_of_bare_gemm(const TrainingMeasurement& training, const BareGemmMeasurement& bare);
+
 struct W2Result {
   TrainingMeasurement training;
   BareGemmMeasurement bare_gemm;
