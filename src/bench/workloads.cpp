@@ -38,14 +38,10 @@ void check_options(const RunOptions& options) {
   }
 }
 
-// Multiply-adds of a fully connected network, per sample, times 6: forward (2 flops per
-// weight), weight gradients (2) and input gradients (2), the GFLOP/s convention.
-double flops_per_sample(int64_t parameters) {
-  return 6.0 * static_cast<double>(parameters);
-}
-
+// GFLOP/s of training a fully connected network: per sample 6 flops per parameter, forward
+// (2 per weight), weight gradients (2) and input gradients (2), the convention.
 double gflops(int64_t parameters, double samples_per_second) {
-  return flops_per_sample(parameters) * samples_per_second / 1e9;
+  return 6.0 * static_cast<double>(parameters) * samples_per_second / 1e9;
 }
 
 // The prefix of `dataset` with `samples` rows (the warm-up's data).
