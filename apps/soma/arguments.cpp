@@ -75,6 +75,16 @@ ParsedArguments ArgumentParser::parse(int argc, const char* const* argv, int fir
       value = argument.substr(equals + 1);
     } else if (i + 1 < argc) {
       value = argv[++i];
+      // `--save --json` would otherwise save to a file named --json and lose the flag. A
+      // single dash stays a value, for negative numbers (--noise -1).
+      if (value.starts_with("--") || value == "-h") {
+        const bool known =
+            find(value == "-h" ? "--help" : value.substr(0, value.find('='))) != nullptr;
+        throw UsageError("option '" + name + "' needs a value, but '" + value + "' " +
+                         (known ? "is an option of " + command_ : "looks like an option") +
+                         " (to give a value that looks like an option, write " + name + "=" +
+                         value + ")");
+      }
     } else {
       throw UsageError("option '" + name + "' needs a value: " + name + " " + option->value_name);
     }

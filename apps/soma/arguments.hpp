@@ -1,6 +1,8 @@
 // Command-line parsing for soma's sub-commands: options (--name VALUE or --name=VALUE),
 // flags, positional arguments, and generated --help text. Every mistake is a UsageError
-// whose message names the option, so the tool can print one line and exit with code 2.
+// whose message names the option, so the tool can print one line and exit with code 2. A
+// value that starts with "--" must be attached (--save=--json): given separately, it is
+// taken for the option it looks like and refused.
 #pragma once
 
 #include <cstdint>

@@ -1,6 +1,7 @@
 // End-to-end tests of `soma train`, `eval`, `predict`, `summary` and `graph`: a model is
 // trained, saved, evaluated and used for predictions, with the JSON checked, and every
-// kind of bad input gets its message and exit code 2.
+// kind of bad input gets its message and exit code 2, an option that would swallow the next
+// one included.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -194,6 +195,20 @@ TEST_F(CommandLine, BadInputsExitWithCodeTwoAndOneLine) {
     EXPECT_NE(r.err.find(c.message), std::string::npos) << r.err;
     EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
   }
+}
+
+// `--save --json` once saved the model to a file named --json and dropped the flag.
+TEST_F(CommandLine, AnOptionIsNotTakenForTheValueOfTheOneBefore) {
+  const CommandResult r = run_soma("train --data circles --epochs 1 --save --json");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_EQ(r.err,
+            "soma train: error: option '--save' needs a value, but '--json' is an option of soma "
+            "train (to give a value that looks like an option, write --save=--json)\n");
+  EXPECT_FALSE(std::filesystem::exists("--json"));
+  // A negative number is still a value: refused by --noise's range, not taken for an option.
+  const CommandResult negative = run_soma("train --data circles --noise -1");
+  EXPECT_EQ(negative.exit_code, 2);
+  EXPECT_EQ(negative.err, "soma train: error: --noise: -1 is out of range (0 to 100)\n");
 }
 
 }  // namespace
