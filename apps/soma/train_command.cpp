@@ -1,9 +1,11 @@
 // `soma train`: trains a network on built-in or CSV data and reports, saves and draws the
 // result. Defaults follow the task found in the data, so that
 // `soma train --data FILE.csv --arch 30-32-2` needs nothing more.
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <memory>
 
 #include "arguments.hpp"
@@ -135,6 +137,70 @@ void write_history(JsonWriter& json, const train::History& history, bool classif
   json.end_array();
 }
 
+// Whether every class name reads as a number, as labels that are quantities would.
+bool all_numbers(const std::vector<std::string>& names) {
+  return std::all_of(names.begin(), names.end(), [](const std::string& name) {
+    char* end = nullptr;
+    std::strtod(name.c_str(), &end);
+    return !name.empty() && end == name.c_str() + name.size();
+  });
+}
+
+// Classification needs two classes, and the stratified validation split gives
+// round(fraction x rows) of each class to validation: with classes as small as the rows
+// allow, that is nothing (or everything). Said here, with the label column and its counts,
+// where the split could only say that the samples are too few.
+void check_classes(const LoadedData& data, double validation_fraction) {
+  const data::Dataset& dataset = data.dataset;
+  if (!dataset.is_classification()) return;
+  const std::string column =
+      "--data '" + data.source + "': the label column '" + data.label_name + "'";
+  const std::string hint =
+      data.from_csv ? "; is '" + data.label_name + "' the column to predict? choose another with " +
+                          "--label" +
+                          (all_numbers(data.class_names)
+                               ? ", or use --task regression if its values are quantities"
+                               : "")
+                    : "; use more --samples";
+  if (dataset.classes < 2) {
+    throw UsageError(column + " has one class, '" +
+                     (data.class_names.empty() ? "0" : data.class_names.front()) +
+                     "': classification needs at least two" + hint);
+  }
+  if (validation_fraction == 0.0) return;
+  std::vector<int64_t> rows_per_class(static_cast<size_t>(dataset.classes));
+  const float* labels = dataset.targets.data();
+  for (int64_t i = 0; i < dataset.size(); ++i) {
+    const auto label = static_cast<size_t>(labels[i]);
+    if (label < rows_per_class.size()) ++rows_per_class[label];  // others: the split says so
+  }
+  int64_t validation_rows = 0;
+  int64_t largest = 0;
+  int64_t classes_present = 0;
+  for (const int64_t rows : rows_per_class) {
+    validation_rows += std::min(
+        rows, static_cast<int64_t>(std::llround(validation_fraction * static_cast<double>(rows))));
+    largest = std::max(largest, rows);
+    classes_present += rows > 0;
+  }
+  const int64_t rows = dataset.size();
+  if (validation_rows > 0 && validation_rows < rows) return;
+  char fraction[32];
+  std::snprintf(fraction, sizeof fraction, "%g", validation_fraction);
+  const std::string counts =
+      dataset.classes == rows && classes_present == rows
+          ? " has as many classes as rows (" + std::to_string(rows) + "), one row each"
+          : " has " + std::to_string(dataset.classes) + " classes in " + std::to_string(rows) +
+                " rows, the largest with " + std::to_string(largest) +
+                (largest == 1 ? " row" : " rows");
+  const std::string split = "a validation split of " + std::string(fraction);
+  throw UsageError(column + counts +
+                   (validation_rows == 0
+                        ? ", too few for " + split + " to take any"
+                        : ", so " + split + " takes every row, leaving none to train on") +
+                   " (each class gives it round(" + fraction + " x its rows))" + hint);
+}
+
 }  // namespace
 
 int run_train(int argc, const char* const* argv, int first) {
@@ -179,6 +245,11 @@ int run_train(int argc, const char* const* argv, int first) {
                               : 0);
   LoadedData data = load_data(arguments, seed);
   const bool classification = data.dataset.is_classification();
+  const double validation_fraction =
+      arguments.has("--validation-split")
+          ? parse_real("--validation-split", *arguments.value("--validation-split"), 0.0, 0.9)
+          : 0.2;
+  check_classes(data, validation_fraction);
 
   io::TrainedModel model;
   model.feature_names = data.dataset.feature_names;
@@ -191,10 +262,6 @@ int run_train(int argc, const char* const* argv, int first) {
   }
 
   // Scaling is fitted on the training part only, so the split comes first.
-  const double validation_fraction =
-      arguments.has("--validation-split")
-          ? parse_real("--validation-split", *arguments.value("--validation-split"), 0.0, 0.9)
-          : 0.2;
   data::Dataset training = features;
   std::optional<data::Dataset> validation;
   if (validation_fraction > 0.0) {
