@@ -1,7 +1,7 @@
 // End-to-end tests of `soma train`, `eval`, `predict`, `summary` and `graph`: a model is
 // trained, saved, evaluated and used for predictions, with the JSON checked, and every
-// kind of bad input gets its message and exit code 2: options that swallow the next one
-// and labels that cannot be learned included.
+// kind of bad input gets its message and exit code 2: options that swallow the next one,
+// labels that cannot be learned, and requests beyond the machine's memory included.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -271,6 +271,42 @@ TEST_F(CommandLine, LabelsThatCannotBeLearnedAreRefusedNamingTheColumn) {
       run_soma("train --data '" + path("pairs.csv") + "' --validation-split 0 --epochs 1 --json");
   EXPECT_EQ(trained.exit_code, 0) << trained.err;
   EXPECT_EQ(json_number(trained.out, "epochs_run"), 1);
+}
+
+// Each once ended in std::bad_alloc (exit code 1) or in an allocation of terabytes.
+TEST_F(CommandLine, RequestsBeyondMemoryAreRefusedBeforeAnyAllocation) {
+  const std::vector<BadInput> cases = {
+      {"huge layers", "train --data circles --arch 2-16777216-16777216-1",
+       "soma train: error: training 2-16777216-16777216-1 (281475060596737 parameters, batches "
+       "of 32 rows) would need about 5.0 PiB of memory, more than this machine's "},
+      {"a huge full batch",
+       "train --data circles --samples 10000000 --arch 2-1048576-1 --batch-size 0",
+       "soma train: error: training 2-1048576-1 (4194305 parameters, batches of 8000000 rows) "
+       "would need about 122.1 TiB of memory, more than this machine's "},
+      // Repeats would make the data as wide as the list.
+      {"repeated features", "train --data circles --features x1,x2,x1",
+       "soma train: error: --features: 'x1' is named twice\n"},
+      {"samples", "train --data circles --samples 1e12",
+       "soma train: error: --samples: '1e12' is not a whole number\n"},
+      {"more samples", "train --data circles --samples 100000000",
+       "soma train: error: --samples: 100000000 is out of range (4 to 10000000)\n"},
+      {"epochs", "train --data circles --epochs 1000000000",
+       "soma train: error: --epochs: 1000000000 is out of range (1 to 1000000)\n"},
+      {"classes", "train --data gaussians --classes 1000000",
+       "soma train: error: --classes: 1000000 is out of range (2 to 10)\n"},
+  };
+  for (const BadInput& c : cases) {
+    SCOPED_TRACE(c.name);
+    const CommandResult r = run_soma(c.arguments);
+    EXPECT_EQ(r.exit_code, 2) << r.err;
+    EXPECT_EQ(r.err.rfind(c.message, 0), 0u) << r.err;
+    EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+  }
+  // A batch larger than the data is the whole data, not an allocation of that size.
+  const CommandResult large_batch =
+      run_soma("train --data circles --epochs 2 --batch-size 9223372036854775807 --json");
+  EXPECT_EQ(large_batch.exit_code, 0) << large_batch.err;
+  EXPECT_EQ(json_number(large_batch.out, "epochs_run"), 2);
 }
 
 }  // namespace
