@@ -1,6 +1,8 @@
 // ArgumentParser: strict parsing, with errors that say which option was wrong and how.
 #include "arguments.hpp"
 
+#include <unistd.h>
+
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -75,6 +77,16 @@ ParsedArguments ArgumentParser::parse(int argc, const char* const* argv, int fir
       value = argument.substr(equals + 1);
     } else if (i + 1 < argc) {
       value = argv[++i];
+      // `--save --json` would otherwise save to a file named --json and lose the flag. A
+      // single dash stays a value, for negative numbers (--noise -1).
+      if (value.starts_with("--") || value == "-h") {
+        const bool known =
+            find(value == "-h" ? "--help" : value.substr(0, value.find('='))) != nullptr;
+        throw UsageError("option '" + name + "' needs a value, but '" + value + "' " +
+                         (known ? "is an option of " + command_ : "looks like an option") +
+                         " (to give a value that looks like an option, write " + name + "=" +
+                         value + ")");
+      }
     } else {
       throw UsageError("option '" + name + "' needs a value: " + name + " " + option->value_name);
     }
@@ -170,6 +182,42 @@ std::vector<std::string> parse_list(const std::string& option, const std::string
     items.push_back(item);
     if (comma == std::string::npos) return items;
     start = comma + 1;
+  }
+}
+
+}  // namespace soma::cli
+
+namespace soma::cli {
+
+double parameter_count(const std::vector<int64_t>& layer_sizes) {
+  double count = 0.0;
+  for (size_t layer = 1; layer < layer_sizes.size(); ++layer) {
+    count +=
+        static_cast<double>(layer_sizes[layer - 1] + 1) * static_cast<double>(layer_sizes[layer]);
+  }
+  return count;
+}
+
+std::string memory_text(double bytes) {
+  const char* units[] = {"bytes", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"};
+  size_t unit = 0;
+  while (bytes >= 1024.0 && unit + 1 < std::size(units)) {
+    bytes /= 1024.0;
+    ++unit;
+  }
+  char text[32];
+  std::snprintf(text, sizeof text, unit == 0 ? "%.0f %s" : "%.1f %s", bytes, units[unit]);
+  return text;
+}
+
+void check_memory(const std::string& what, double bytes) {
+  const long pages = ::sysconf(_SC_PHYS_PAGES);
+  const long page_size = ::sysconf(_SC_PAGESIZE);
+  if (pages <= 0 || page_size <= 0) return;  // unknown: nothing to compare with
+  const double memory = static_cast<double>(pages) * static_cast<double>(page_size);
+  if (bytes > memory) {
+    throw UsageError(what + " would need about " + memory_text(bytes) +
+                     " of memory, more than this machine's " + memory_text(memory));
   }
 }
 

@@ -1,9 +1,11 @@
 // `soma train`: trains a network on built-in or CSV data and reports, saves and draws the
 // result. Defaults follow the task found in the data, so that
 // `soma train --data FILE.csv --arch 30-32-2` needs nothing more.
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <memory>
 
 #include "arguments.hpp"
@@ -135,6 +137,108 @@ void write_history(JsonWriter& json, const train::History& history, bool classif
   json.end_array();
 }
 
+// Whether every class name reads as a number, as labels that are quantities would.
+bool all_numbers(const std::vector<std::string>& names) {
+  return std::all_of(names.begin(), names.end(), [](const std::string& name) {
+    char* end = nullptr;
+    std::strtod(name.c_str(), &end);
+    return !name.empty() && end == name.c_str() + name.size();
+  });
+}
+
+// Classification needs two classes, and the stratified validation split gives
+// round(fraction x rows) of each class to validation: with classes as small as the rows
+// allow, that is nothing (or everything). Said here, with the label column and its counts,
+// where the split could only say that the samples are too few.
+void check_classes(const LoadedData& data, double validation_fraction) {
+  const data::Dataset& dataset = data.dataset;
+  if (!dataset.is_classification()) return;
+  const std::string column =
+      "--data '" + data.source + "': the label column '" + data.label_name + "'";
+  const std::string hint =
+      data.from_csv ? "; is '" + data.label_name + "' the column to predict? choose another with " +
+                          "--label" +
+                          (all_numbers(data.class_names)
+                               ? ", or use --task regression if its values are quantities"
+                               : "")
+                    : "; use more --samples";
+  if (dataset.classes < 2) {
+    throw UsageError(column + " has one class, '" +
+                     (data.class_names.empty() ? "0" : data.class_names.front()) +
+                     "': classification needs at least two" + hint);
+  }
+  if (validation_fraction == 0.0) return;
+  std::vector<int64_t> rows_per_class(static_cast<size_t>(dataset.classes));
+  const float* labels = dataset.targets.data();
+  for (int64_t i = 0; i < dataset.size(); ++i) {
+    const auto label = static_cast<size_t>(labels[i]);
+    if (label < rows_per_class.size()) ++rows_per_class[label];  // others: the split says so
+  }
+  int64_t validation_rows = 0;
+  int64_t largest = 0;
+  int64_t classes_present = 0;
+  for (const int64_t rows : rows_per_class) {
+    validation_rows += std::min(
+        rows, static_cast<int64_t>(std::llround(validation_fraction * static_cast<double>(rows))));
+    largest = std::max(largest, rows);
+    classes_present += rows > 0;
+  }
+  const int64_t rows = dataset.size();
+  if (validation_rows > 0 && validation_rows < rows) return;
+  char fraction[32];
+  std::snprintf(fraction, sizeof fraction, "%g", validation_fraction);
+  const std::string counts =
+      dataset.classes == rows && classes_present == rows
+          ? " has as many classes as rows (" + std::to_string(rows) + "), one row each"
+          : " has " + std::to_string(dataset.classes) + " classes in " + std::to_string(rows) +
+                " rows, the largest with " + std::to_string(largest) +
+                (largest == 1 ? " row" : " rows");
+  const std::string split = "a validation split of " + std::string(fraction);
+  throw UsageError(column + counts +
+                   (validation_rows == 0
+                        ? ", too few for " + split + " to take any"
+                        : ", so " + split + " takes every row, leaving none to train on") +
+                   " (each class gives it round(" + fraction + " x its rows))" + hint);
+}
+
+// Each feature map once: the same name twice adds a column that says nothing new, and a
+// long list of repeats would make the data as wide as the list.
+std::vector<std::string> parse_feature_map(const std::string& text) {
+  std::vector<std::string> names = parse_list("--features", text);
+  for (size_t i = 0; i < names.size(); ++i) {
+    if (std::find(names.begin(), names.begin() + static_cast<std::ptrdiff_t>(i), names[i]) !=
+        names.begin() + static_cast<std::ptrdiff_t>(i)) {
+      throw UsageError("--features: '" + names[i] + "' is named twice");
+    }
+  }
+  return names;
+}
+
+// Refuses, before anything is allocated, a network and batch size whose training would not
+// fit in memory. Per parameter: its value, gradient, two optimiser moments and the best
+// epoch's copy (5 floats); per row of a batch, each layer's outputs, activations and their
+// gradients (4 floats per unit), and the same for evaluation's batches of up to 1024 rows;
+// per sample, the split and scaled copies of its features (3 floats each).
+void check_training_memory(const std::vector<int64_t>& sizes, const std::string& architecture,
+                           int64_t batch_size, int64_t samples, double validation_fraction) {
+  const auto training_rows = std::max<int64_t>(
+      1, std::llround(static_cast<double>(samples) * (1.0 - validation_fraction)));
+  const int64_t batch_rows =
+      batch_size == 0 || batch_size > training_rows ? training_rows : batch_size;
+  double units = 0.0;
+  for (const int64_t size : sizes) units += static_cast<double>(size);
+  const double parameters = parameter_count(sizes);
+  const double floats =
+      5.0 * parameters +
+      4.0 * units * static_cast<double>(batch_rows + std::min<int64_t>(samples, 1024)) +
+      3.0 * static_cast<double>(samples) * static_cast<double>(sizes.front());
+  char count[32];
+  std::snprintf(count, sizeof count, "%.0f", parameters);
+  check_memory("training " + architecture + " (" + count + " parameters, batches of " +
+                   std::to_string(batch_rows) + " rows)",
+               4.0 * floats);
+}
+
 }  // namespace
 
 int run_train(int argc, const char* const* argv, int first) {
@@ -179,6 +283,11 @@ int run_train(int argc, const char* const* argv, int first) {
                               : 0);
   LoadedData data = load_data(arguments, seed);
   const bool classification = data.dataset.is_classification();
+  const double validation_fraction =
+      arguments.has("--validation-split")
+          ? parse_real("--validation-split", *arguments.value("--validation-split"), 0.0, 0.9)
+          : 0.2;
+  check_classes(data, validation_fraction);
 
   io::TrainedModel model;
   model.feature_names = data.dataset.feature_names;
@@ -186,15 +295,36 @@ int run_train(int argc, const char* const* argv, int first) {
   model.label_name = data.label_name;
   data::Dataset features = data.dataset;
   if (auto names = arguments.value("--features")) {
-    model.feature_map = parse_list("--features", *names);
+    model.feature_map = parse_feature_map(*names);
     features = data::with_features(data.dataset, model.feature_map);
   }
 
+  // The network's shape and the batch size come before the split and the network, so that
+  // a network too large for memory is refused before they are allocated.
+  const int64_t inputs = features.features.shape()[1];
+  std::vector<int64_t> sizes;
+  if (auto arch = arguments.value("--arch")) {
+    sizes = nn::parse_layer_sizes(*arch);
+    if (sizes.front() != inputs) {
+      throw UsageError("--arch: the input size " + std::to_string(sizes.front()) +
+                       " does not match the data's " + std::to_string(inputs) + " features");
+    }
+  } else {
+    const int64_t outputs =
+        classification ? (data.dataset.classes == 2 ? 1 : data.dataset.classes)
+                       : (data.dataset.targets.rank() == 2 ? data.dataset.targets.shape()[1] : 1);
+    sizes = {inputs, 16, 16, outputs};
+  }
+  std::string architecture;
+  for (int64_t size : sizes)
+    architecture += (architecture.empty() ? "" : "-") + std::to_string(size);
+  train::FitOptions options;
+  if (auto text = arguments.value("--batch-size"))
+    options.batch_size = parse_integer("--batch-size", *text, 0, INT64_MAX);
+  check_training_memory(sizes, architecture, options.batch_size, data.dataset.size(),
+                        validation_fraction);
+
   // Scaling is fitted on the training part only, so the split comes first.
-  const double validation_fraction =
-      arguments.has("--validation-split")
-          ? parse_real("--validation-split", *arguments.value("--validation-split"), 0.0, 0.9)
-          : 0.2;
   data::Dataset training = features;
   std::optional<data::Dataset> validation;
   if (validation_fraction > 0.0) {
@@ -209,20 +339,6 @@ int run_train(int argc, const char* const* argv, int first) {
   training.features = model.scaler.transform(training.features);
   if (validation) validation->features = model.scaler.transform(validation->features);
 
-  const int64_t inputs = training.features.shape()[1];
-  std::vector<int64_t> sizes;
-  if (auto arch = arguments.value("--arch")) {
-    sizes = nn::parse_layer_sizes(*arch);
-    if (sizes.front() != inputs) {
-      throw UsageError("--arch: the input size " + std::to_string(sizes.front()) +
-                       " does not match the data's " + std::to_string(inputs) + " features");
-    }
-  } else {
-    const int64_t outputs =
-        classification ? (data.dataset.classes == 2 ? 1 : data.dataset.classes)
-                       : (data.dataset.targets.rank() == 2 ? data.dataset.targets.shape()[1] : 1);
-    sizes = {inputs, 16, 16, outputs};
-  }
   const OutputChoice output = choose_output(arguments, data, sizes.back());
   model.loss = output.loss;
   model.head = output.head;
@@ -233,9 +349,6 @@ int run_train(int argc, const char* const* argv, int first) {
   if (auto init = arguments.value("--init")) spec.weight_init = nn::Initializer::parse(*init);
   Generator weights(seed + 1);
   model.network = nn::build_network(spec, weights);
-  std::string architecture;
-  for (int64_t size : sizes)
-    architecture += (architecture.empty() ? "" : "-") + std::to_string(size);
   // "2-16-16-1 tanh, trained on circles"; "2-1 on x1^2,x2^2, ..." for a single layer.
   model.description = architecture;
   if (sizes.size() > 2) {
@@ -244,14 +357,11 @@ int run_train(int argc, const char* const* argv, int first) {
   if (!model.feature_map.empty()) model.description += " on " + *arguments.value("--features");
   model.description += ", trained on " + data.source;
 
-  train::FitOptions options;
   options.loss = output.loss;
   options.seed = seed;
   options.validation = validation;
   if (auto text = arguments.value("--epochs"))
     options.epochs = static_cast<int>(parse_integer("--epochs", *text, 1, 1'000'000));
-  if (auto text = arguments.value("--batch-size"))
-    options.batch_size = parse_integer("--batch-size", *text, 0, INT64_MAX);
   if (auto text = arguments.value("--patience"))
     options.patience = static_cast<int>(parse_integer("--patience", *text, 0, 1'000'000));
   if (auto text = arguments.value("--min-improvement"))

@@ -83,13 +83,28 @@ void check_fraction(double fraction, const std::string& operation, const char* w
   }
 }
 
-// `fractions` describes the request for the message ("a test fraction of 0.1").
+// `fractions` describes the request for the message ("a test fraction of 0.1"). For
+// classification the cause is usually the classes, not the sample count (10,000 samples in
+// 10,000 classes give each part round(fraction x 1) samples of each), so it says so.
 void check_not_empty(const std::vector<int64_t>& part, const Dataset& dataset,
                      const std::string& operation, const char* what, const std::string& fractions) {
-  if (part.empty()) {
-    throw Error(operation + ": " + std::to_string(dataset.size()) + " samples are too few for " +
-                fractions + ": the " + what + " part would be empty");
+  if (!part.empty()) return;
+  std::string classes;
+  if (dataset.is_classification()) {
+    std::vector<int64_t> counts(static_cast<size_t>(dataset.classes));
+    for (int64_t i = 0; i < dataset.size(); ++i) {
+      ++counts[static_cast<size_t>(dataset.targets.data()[i])];  // checked by groups_of
+    }
+    const int64_t largest = *std::max_element(counts.begin(), counts.end());
+    classes = " in " + std::to_string(dataset.classes) +
+              (dataset.classes == 1 ? " class" : " classes") + ", the largest with " +
+              std::to_string(largest) + (largest == 1 ? " sample," : " samples,");
   }
+  throw Error(operation + ": " + std::to_string(dataset.size()) + " samples" + classes +
+              " are too few for " + fractions + ": the " + what + " part would be empty" +
+              (dataset.is_classification()
+                   ? " (each class gives each part round(fraction x its samples))"
+                   : ""));
 }
 
 }  // namespace

@@ -1,6 +1,7 @@
 // End-to-end tests of `soma train`, `eval`, `predict`, `summary` and `graph`: a model is
 // trained, saved, evaluated and used for predictions, with the JSON checked, and every
-// kind of bad input gets its message and exit code 2.
+// kind of bad input gets its message and exit code 2: options that swallow the next one,
+// labels that cannot be learned, and requests beyond the machine's memory included.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -194,6 +195,118 @@ TEST_F(CommandLine, BadInputsExitWithCodeTwoAndOneLine) {
     EXPECT_NE(r.err.find(c.message), std::string::npos) << r.err;
     EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
   }
+}
+
+// `--save --json` once saved the model to a file named --json and dropped the flag.
+TEST_F(CommandLine, AnOptionIsNotTakenForTheValueOfTheOneBefore) {
+  const CommandResult r = run_soma("train --data circles --epochs 1 --save --json");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_EQ(r.err,
+            "soma train: error: option '--save' needs a value, but '--json' is an option of soma "
+            "train (to give a value that looks like an option, write --save=--json)\n");
+  EXPECT_FALSE(std::filesystem::exists("--json"));
+  // A negative number is still a value: refused by --noise's range, not taken for an option.
+  const CommandResult negative = run_soma("train --data circles --noise -1");
+  EXPECT_EQ(negative.exit_code, 2);
+  EXPECT_EQ(negative.err, "soma train: error: --noise: -1 is out of range (0 to 100)\n");
+}
+
+// A label column with one value once trained a one-output softmax whose loss is always 0;
+// one with a class per row once failed with "10000 samples are too few".
+TEST_F(CommandLine, LabelsThatCannotBeLearnedAreRefusedNamingTheColumn) {
+  std::string one_class = "x,kind\n";
+  std::string one_number = "x,y\n";
+  std::string identifiers = "x,id\n";
+  std::string pairs = "x,pair\n";
+  for (int i = 0; i < 10000; ++i) {
+    if (i < 20) one_class += std::to_string(i) + ",small\n";
+    if (i < 20) one_number += std::to_string(i) + ",5\n";
+    if (i < 1000) pairs += std::to_string(i) + ",p" + std::to_string(i / 2) + "\n";
+    identifiers += std::to_string(i) + ",id" + std::to_string(i) + "\n";
+  }
+  write("one_class.csv", one_class);
+  write("one_number.csv", one_number);
+  write("identifiers.csv", identifiers);
+  write("pairs.csv", pairs);
+  const std::vector<BadInput> cases = {
+      {"one class", "train --data '" + path("one_class.csv") + "'",
+       "--data '" + path("one_class.csv") +
+           "': the label column 'kind' has one class, 'small': classification needs at least "
+           "two; is 'kind' the column to predict? choose another with --label\n"},
+      {"one number", "train --data '" + path("one_number.csv") + "'",
+       "--data '" + path("one_number.csv") +
+           "': the label column 'y' has one class, '5': classification needs at least two; is "
+           "'y' the column to predict? choose another with --label, or use --task regression if "
+           "its values are quantities\n"},
+      {"a class per row", "train --data '" + path("identifiers.csv") + "'",
+       "--data '" + path("identifiers.csv") +
+           "': the label column 'id' has as many classes as rows (10000), one row each, too few "
+           "for a validation split of 0.2 to take any (each class gives it round(0.2 x its "
+           "rows)); is 'id' the column to predict? choose another with --label\n"},
+      {"classes of two rows", "train --data '" + path("pairs.csv") + "'",
+       "--data '" + path("pairs.csv") +
+           "': the label column 'pair' has 500 classes in 1000 rows, the largest with 2 rows, too "
+           "few for a validation split of 0.2 to take any (each class gives it round(0.2 x its "
+           "rows)); is 'pair' the column to predict? choose another with --label\n"},
+      {"a split that takes everything",
+       "train --data '" + path("pairs.csv") + "' --validation-split 0.9",
+       "--data '" + path("pairs.csv") +
+           "': the label column 'pair' has 500 classes in 1000 rows, the largest with 2 rows, so "
+           "a validation split of 0.9 takes every row, leaving none to train on (each class gives "
+           "it round(0.9 x its rows)); is 'pair' the column to predict? choose another with "
+           "--label\n"},
+      {"built-in data", "train --data gaussians --classes 10 --samples 4",
+       "--data 'gaussians': the label column 'class' has 10 classes in 4 rows, the largest with "
+       "1 row, too few for a validation split of 0.2 to take any (each class gives it round(0.2 "
+       "x its rows)); use more --samples\n"},
+  };
+  for (const BadInput& c : cases) {
+    SCOPED_TRACE(c.name);
+    const CommandResult r = run_soma(c.arguments);
+    EXPECT_EQ(r.exit_code, 2) << r.err;
+    EXPECT_EQ(r.err, "soma train: error: " + c.message);
+  }
+  // Without a validation split, classes of two rows train.
+  const CommandResult trained =
+      run_soma("train --data '" + path("pairs.csv") + "' --validation-split 0 --epochs 1 --json");
+  EXPECT_EQ(trained.exit_code, 0) << trained.err;
+  EXPECT_EQ(json_number(trained.out, "epochs_run"), 1);
+}
+
+// Each once ended in std::bad_alloc (exit code 1) or in an allocation of terabytes.
+TEST_F(CommandLine, RequestsBeyondMemoryAreRefusedBeforeAnyAllocation) {
+  const std::vector<BadInput> cases = {
+      {"huge layers", "train --data circles --arch 2-16777216-16777216-1",
+       "soma train: error: training 2-16777216-16777216-1 (281475060596737 parameters, batches "
+       "of 32 rows) would need about 5.0 PiB of memory, more than this machine's "},
+      {"a huge full batch",
+       "train --data circles --samples 10000000 --arch 2-1048576-1 --batch-size 0",
+       "soma train: error: training 2-1048576-1 (4194305 parameters, batches of 8000000 rows) "
+       "would need about 122.1 TiB of memory, more than this machine's "},
+      // Repeats would make the data as wide as the list.
+      {"repeated features", "train --data circles --features x1,x2,x1",
+       "soma train: error: --features: 'x1' is named twice\n"},
+      {"samples", "train --data circles --samples 1e12",
+       "soma train: error: --samples: '1e12' is not a whole number\n"},
+      {"more samples", "train --data circles --samples 100000000",
+       "soma train: error: --samples: 100000000 is out of range (4 to 10000000)\n"},
+      {"epochs", "train --data circles --epochs 1000000000",
+       "soma train: error: --epochs: 1000000000 is out of range (1 to 1000000)\n"},
+      {"classes", "train --data gaussians --classes 1000000",
+       "soma train: error: --classes: 1000000 is out of range (2 to 10)\n"},
+  };
+  for (const BadInput& c : cases) {
+    SCOPED_TRACE(c.name);
+    const CommandResult r = run_soma(c.arguments);
+    EXPECT_EQ(r.exit_code, 2) << r.err;
+    EXPECT_EQ(r.err.rfind(c.message, 0), 0u) << r.err;
+    EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+  }
+  // A batch larger than the data is the whole data, not an allocation of that size.
+  const CommandResult large_batch =
+      run_soma("train --data circles --epochs 2 --batch-size 9223372036854775807 --json");
+  EXPECT_EQ(large_batch.exit_code, 0) << large_batch.err;
+  EXPECT_EQ(json_number(large_batch.out, "epochs_run"), 2);
 }
 
 }  // namespace

@@ -123,20 +123,36 @@ TEST(Split, Errors) {
               }).find("train_test_split: the test fraction must be in (0, 1), got "),
               std::string::npos);
   }
-  EXPECT_EQ(error_message([&] { train_test_split(dataset, 0.1, 0); }),
-            "train_test_split: 2 samples are too few for a test fraction of 0.1: the test part "
-            "would be empty");
-  EXPECT_EQ(error_message([&] { train_test_split(dataset, 0.9, 0); }),
-            "train_test_split: 2 samples are too few for a test fraction of 0.9: the training "
-            "part would be empty");
+  EXPECT_EQ(
+      error_message([&] { train_test_split(dataset, 0.1, 0); }),
+      "train_test_split: 2 samples in 2 classes, the largest with 1 sample, are too few for a test "
+      "fraction of 0.1: the test part would be empty (each class gives each part "
+      "round(fraction x its samples))");
+  EXPECT_EQ(
+      error_message([&] { train_test_split(dataset, 0.9, 0); }),
+      "train_test_split: 2 samples in 2 classes, the largest with 1 sample, are too few for a test "
+      "fraction of 0.9: the training part would be empty (each class gives each part "
+      "round(fraction x its samples))");
   EXPECT_EQ(error_message([&] { split_three_ways(numbered({20}), 0.5, 0.5, 0); }),
             "split_three_ways: the validation and test fractions must add up to less than 1, "
             "got 0.5 + 0.5");
-  EXPECT_EQ(error_message([&] { split_three_ways(numbered({20}), 0.01, 0.5, 0); }),
-            "split_three_ways: 20 samples are too few for a validation fraction of 0.01 and a "
-            "test fraction of 0.5: the validation part would be empty");
+  EXPECT_EQ(
+      error_message([&] { split_three_ways(numbered({20}), 0.01, 0.5, 0); }),
+      "split_three_ways: 20 samples in 1 class, the largest with 20 samples, are too few for a "
+      "validation fraction of 0.01 and a test fraction of 0.5: the validation part would be "
+      "empty (each class gives each part round(fraction x its samples))");
   EXPECT_EQ(error_message([&] { split_three_ways(numbered({20}), 0, 0.5, 0); }),
             "split_three_ways: the validation fraction must be in (0, 1), got 0");
+  // Many samples, but as many classes: the classes are what is too small.
+  EXPECT_EQ(error_message([&] { train_test_split(numbered(std::vector<int>(10000, 1)), 0.2, 0); }),
+            "train_test_split: 10000 samples in 10000 classes, the largest with 1 sample, are too "
+            "few for "
+            "a test fraction of 0.2: the test part would be empty (each class gives each part "
+            "round(fraction x its samples))");
+  const Dataset regression{zeros(Shape{2, 1}), zeros(Shape{2, 1}), 0, {"x"}};
+  EXPECT_EQ(error_message([&] { train_test_split(regression, 0.1, 0); }),
+            "train_test_split: 2 samples are too few for a test fraction of 0.1: the test part "
+            "would be empty");
   EXPECT_EQ(error_message([] { train_test_split(Dataset{}, 0.5, 0); }),
             "train_test_split: the dataset is empty");
   Dataset bad = numbered({2, 2});
