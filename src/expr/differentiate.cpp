@@ -4,9 +4,10 @@
 #include <algorithm>
 #include <cctype>
 #include <cmath>
-#include <cstdlib>
+#include <cstdio>
 #include <unordered_map>
 
+#include "expr/text.hpp"
 #include "soma/autograd/graph_trace.hpp"
 #include "soma/ops/activation.hpp"
 #include "soma/ops/arithmetic.hpp"
@@ -27,6 +28,11 @@ bool is_name(std::string_view text) {
   return std::all_of(text.begin(), text.end(), [](char c) {
     return std::isalnum(static_cast<unsigned char>(c)) || c == '_';
   });
+}
+
+// The text of expression node `index` as an error message quotes it.
+std::string quoted(const Expression& expression, size_t index) {
+  return "'" + one_line(expression.source(index)) + "'";
 }
 
 // Builds one tensor per expression node, checking each value for the errors a student
@@ -64,9 +70,7 @@ class GraphBuilder {
     throw ExpressionError(reason, n.begin, n.end - n.begin);
   }
 
-  std::string quoted(size_t index) const {
-    return "'" + std::string(expression_.source(index)) + "'";
-  }
+  std::string quoted(size_t index) const { return expr::quoted(expression_, index); }
 
   Tensor evaluate(size_t index) {
     const ExprNode& n = node(index);
@@ -220,13 +224,14 @@ Assignments parse_assignments(std::string_view text) {
       ++value_start;
     }
     const std::string value_text(text.substr(value_start, last - value_start));
-    char* parsed_end = nullptr;
-    const double value = std::strtod(value_text.c_str(), &parsed_end);
-    if (value_text.empty() || parsed_end != value_text.c_str() + value_text.size() ||
-        !std::isfinite(static_cast<float>(value))) {
-      throw ExpressionError(
-          "the value of '" + std::string(name) + "' is not a finite number: '" + value_text + "'",
-          value_start, std::max<size_t>(value_text.size(), 1));
+    float value = 0.0f;
+    const NumberText read = read_float32(value_text, value);
+    if (read != NumberText::valid || !std::isfinite(value)) {
+      throw ExpressionError("the value of '" + std::string(name) + "' " +
+                                (read == NumberText::too_large ? "is too large for float32"
+                                                               : "is not a finite number") +
+                                ": '" + value_text + "'",
+                            value_start, std::max<size_t>(value_text.size(), 1));
     }
     const bool repeated = std::any_of(assignments.begin(), assignments.end(),
                                       [&](const auto& entry) { return entry.first == name; });
@@ -240,6 +245,7 @@ Assignments parse_assignments(std::string_view text) {
 }
 
 GradientReport differentiate(const Expression& expression, const Assignments& values) {
+  if (expression.nodes().empty()) throw ExpressionError("the expression is empty", 0, 1);
   GraphBuilder builder(expression, values);
   const Tensor output = builder.build(expression.root());
 
@@ -276,15 +282,20 @@ GradientReport differentiate(const Expression& expression, const Assignments& va
   }
   // A non-finite gradient starts at a node whose local derivative is infinite (sqrt at 0,
   // say): walking from the output, the first row that has one points at its consumer.
+  // The message quotes the expression (a variable by its name), not the rows.
+  const auto subject = [&](size_t id) {
+    const ExprNode& n = expression.nodes()[origins[id]];
+    return n.kind == ExprNode::Kind::variable ? "'" + n.name + "'"
+                                              : quoted(expression, origins[id]);
+  };
   for (size_t id = report.nodes.size(); id-- > 0;) {
-    const GradientRow& row = report.nodes[id];
-    for (size_t input : row.inputs) {
+    for (size_t input : report.nodes[id].inputs) {
       const float gradient = report.nodes[input].gradient;
       if (std::isfinite(gradient)) continue;
       const ExprNode& culprit = expression.nodes()[origins[id]];
-      throw ExpressionError("the derivative of '" + row.source + "' with respect to '" +
-                                report.nodes[input].source + "' is not finite here (" +
-                                format_value(gradient) + ")",
+      throw ExpressionError("the derivative of " + subject(id) + " with respect to " +
+                                subject(input) + " is not finite here (" + format_value(gradient) +
+                                ")",
                             culprit.begin, culprit.end - culprit.begin);
     }
   }

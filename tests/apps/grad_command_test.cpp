@@ -29,6 +29,20 @@ TEST(GradCommand, PrintsOneRowPerNode) {
   EXPECT_NE(r.out.find("df/dw2 = -0.498752"), std::string::npos);
 }
 
+TEST(GradCommand, DeepNestingIsALocatedErrorNotACrash) {
+  // 60,000 parentheses (the most one shell argument holds is 128 KiB).
+  const CommandResult r = run_soma("grad \"$(printf '(%.0s' $(seq 60000))x\" --at x=1");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_EQ(r.out, "");
+  EXPECT_EQ(r.err.rfind("soma grad: error: the expression is nested more than 200 levels deep "
+                        "(parentheses, function calls, signs and '^')\n",
+                        0),
+            0u)
+      << r.err.substr(0, 200);
+  // The caret stands under the 201st parenthesis.
+  EXPECT_NE(r.err.find("\n  " + std::string(200, ' ') + "^\n"), std::string::npos);
+}
+
 TEST(GradCommand, JsonHasValueGradientsAndNodes) {
   const CommandResult r = run_soma("grad 'x*x + 3*x' --at x=2 --json");
   ASSERT_EQ(r.exit_code, 0) << r.err;
@@ -105,6 +119,17 @@ INSTANTIATE_TEST_SUITE_P(
         BadInput{"grad 'x' --at 'x=1, z=2'",
                  "soma grad: error: 'z' is given a value but is not in the expression\n"
                  "  --at x=1, z=2\n            ^\n"},
+        BadInput{"grad 'x' --at x=1e40",
+                 "soma grad: error: the value of 'x' is too large for float32: '1e40'\n"
+                 "  --at x=1e40\n         ^~~~\n"},
+        BadInput{"grad 'x * 1e40' --at x=1",
+                 "soma grad: error: '1e40' is too large for float32\n"
+                 "  x * 1e40\n      ^~~~\n"},
+        BadInput{"grad 'x + \xC3\xA9' --at x=1",
+                 "soma grad: error: unexpected '\xC3\xA9' where a number, a name or '(' is "
+                 "expected\n"
+                 "  x + \xC3\xA9\n      ^\n"},
+        BadInput{"grad ''", "soma grad: error: the expression is empty\n  \n  ^\n"},
         BadInput{"grad 'log(x)' --at x=-1",
                  "soma grad: error: log of a non-positive number: 'x' is -1\n"
                  "  log(x)\n  ^~~~~~\n"},

@@ -139,6 +139,16 @@ TEST(Differentiate, ErrorsPointAtTheCause) {
   }
 }
 
+TEST(Differentiate, AnEmptyExpressionIsAnErrorNotACrash) {
+  // A default-constructed Expression has no nodes; only parse makes real ones.
+  try {
+    differentiate(Expression(), {});
+    FAIL();
+  } catch (const ExpressionError& error) {
+    EXPECT_EQ(error.reason(), "the expression is empty");
+  }
+}
+
 TEST(Assignments, ParsesNamesAndValues) {
   const Assignments a = parse_assignments(" x=1, y = -2.5 ,w_1=3e-2");
   ASSERT_EQ(a.size(), 3u);
@@ -160,7 +170,11 @@ TEST(Assignments, ErrorsPointIntoTheList) {
       {"1x=2", "'1x' is not a variable name", 0},
       {"x=1,x=2", "'x' is given twice", 4},
       {"x=inf", "the value of 'x' is not a finite number: 'inf'", 2},
+      {"x=nan", "the value of 'x' is not a finite number: 'nan'", 2},
       {"x=", "the value of 'x' is not a finite number: ''", 2},
+      {"x=1e40", "the value of 'x' is too large for float32: '1e40'", 2},
+      {"x=1,\ty=-1e39", "the value of 'y' is too large for float32: '-1e39'", 7},
+      {"x=1 2", "the value of 'x' is not a finite number: '1 2'", 2},
   };
   for (const Case& c : cases) {
     SCOPED_TRACE(c.text);

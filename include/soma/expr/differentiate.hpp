@@ -14,9 +14,9 @@ namespace soma::expr {
 
 using Assignments = std::vector<std::pair<std::string, float>>;
 
-// Parses "x=1, y=-2.5,w1=0.5" (spaces allowed); throws ExpressionError pointing into
-// `text` for a missing '=', a bad name, a value that is not a finite number, or a name
-// given twice.
+// Parses "x=1, y=-2.5,w1=0.5" (spaces and tabs allowed around names and values); throws
+// ExpressionError pointing into `text` for a missing '=', a bad name, a value that is not a
+// finite number or is too large for float32, or a name given twice.
 Assignments parse_assignments(std::string_view text);
 
 struct GradientRow {
