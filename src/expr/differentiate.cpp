@@ -6,6 +6,7 @@
 #include <cmath>
 #include <cstdio>
 #include <unordered_map>
+#include <unordered_set>
 
 #include "expr/text.hpp"
 #include "soma/autograd/graph_trace.hpp"
@@ -189,10 +190,11 @@ class GraphBuilder {
   std::unordered_map<const TensorImpl*, size_t> origin_;  // tensor -> expression node
 };
 
-}  // namespace
-
-Assignments parse_assignments(std::string_view text) {
+// parse_assignments, refusing names not in `known_names` where that is given.
+Assignments read_assignments(std::string_view text,
+                             const std::unordered_set<std::string_view>* known_names) {
   Assignments assignments;
+  std::unordered_set<std::string_view> given;  // views into `text`
   size_t start = 0;
   while (start <= text.size()) {
     size_t end = text.find(',', start);
@@ -233,17 +235,31 @@ Assignments parse_assignments(std::string_view text) {
                                 ": '" + value_text + "'",
                             value_start, std::max<size_t>(value_text.size(), 1));
     }
-    const bool repeated = std::any_of(assignments.begin(), assignments.end(),
-                                      [&](const auto& entry) { return entry.first == name; });
-    if (repeated) {
+    if (!given.insert(name).second) {
       throw ExpressionError("'" + std::string(name) + "' is given twice", first, name.size());
     }
-    assignments.emplace_back(std::string(name), static_cast<float>(value));
+    if (known_names != nullptr && !known_names->contains(name)) {
+      throw ExpressionError(
+          "'" + std::string(name) + "' is given a value but is not in the expression", first,
+          name.size());
+    }
+    assignments.emplace_back(std::string(name), value);
     start = end + 1;
   }
   return assignments;
 }
 
+}  // namespace
+
+Assignments parse_assignments(std::string_view text) {
+  return read_assignments(text, nullptr);
+}
+
+Assignments parse_assignments(std::string_view text, const Expression& expression) {
+  const std::vector<std::string> variables = expression.variables();
+  const std::unordered_set<std::string_view> known_names(variables.begin(), variables.end());
+  return read_assignments(text, &known_names);
+}
 GradientReport differentiate(const Expression& expression, const Assignments& values) {
   if (expression.nodes().empty()) throw ExpressionError("the expression is empty", 0, 1);
   GraphBuilder builder(expression, values);

@@ -29,6 +29,13 @@ TEST(GradCommand, PrintsOneRowPerNode) {
   EXPECT_NE(r.out.find("df/dw2 = -0.498752"), std::string::npos);
 }
 
+TEST(GradCommand, TabsAroundNamesAndValuesAreAccepted) {
+  // A tab after a comma was refused: "'\ty' is given a value but is not in the expression".
+  const CommandResult r = run_soma("grad 'x*y' --at \"$(printf 'x=3,\\ty\\t=\\t4')\" --json");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out.rfind("{\"value\": 12, \"gradients\": {\"x\": 4, \"y\": 3}", 0), 0u) << r.out;
+}
+
 TEST(GradCommand, DeepNestingIsALocatedErrorNotACrash) {
   // 60,000 parentheses (the most one shell argument holds is 128 KiB).
   const CommandResult r = run_soma("grad \"$(printf '(%.0s' $(seq 60000))x\" --at x=1");

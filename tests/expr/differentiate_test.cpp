@@ -157,6 +157,29 @@ TEST(Assignments, ParsesNamesAndValues) {
   EXPECT_EQ(a[2], (std::pair<std::string, float>{"w_1", 0.03f}));
 }
 
+TEST(Assignments, TabsAreSpacesToo) {
+  const Assignments a = parse_assignments("x=1,\ty=2, \tz\t=\t-3\t");
+  EXPECT_EQ(a, (Assignments{{"x", 1.0f}, {"y", 2.0f}, {"z", -3.0f}}));
+  // The check against the expression reads the names the same way (before, it trimmed only
+  // spaces and refused "\ty" as a name the expression does not use).
+  EXPECT_EQ(parse_assignments("x=1,\ty=2", Expression::parse("x*y")),
+            (Assignments{{"x", 1.0f}, {"y", 2.0f}}));
+}
+
+TEST(Assignments, NamesTheExpressionDoesNotUseAreRefused) {
+  const Expression expression = Expression::parse("x + y");
+  try {
+    parse_assignments("x=1,\t z=2", expression);
+    FAIL();
+  } catch (const ExpressionError& error) {
+    EXPECT_EQ(error.reason(), "'z' is given a value but is not in the expression");
+    EXPECT_EQ(error.column(), 6u);
+    EXPECT_EQ(error.length(), 1u);
+  }
+  // Without an expression any name is taken.
+  EXPECT_EQ(parse_assignments("z=2").at(0).first, "z");
+}
+
 TEST(Assignments, ErrorsPointIntoTheList) {
   struct Case {
     const char* text;

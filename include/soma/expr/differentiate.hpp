@@ -18,6 +18,8 @@ using Assignments = std::vector<std::pair<std::string, float>>;
 // ExpressionError pointing into `text` for a missing '=', a bad name, a value that is not a
 // finite number or is too large for float32, or a name given twice.
 Assignments parse_assignments(std::string_view text);
+// The same, and also refuses a name that `expression` does not use: almost always a typo.
+Assignments parse_assignments(std::string_view text, const Expression& expression);
 
 struct GradientRow {
   size_t id = 0;
