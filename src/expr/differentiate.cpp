@@ -41,7 +41,9 @@ std::string quoted(const Expression& expression, size_t index) {
 class GraphBuilder {
  public:
   GraphBuilder(const Expression& expression, const Assignments& values)
-      : expression_(expression), values_(values), tensors_(expression.nodes().size()) {}
+      : expression_(expression), tensors_(expression.nodes().size()) {
+    for (const auto& [name, value] : values) values_.try_emplace(name, value);
+  }
 
   Tensor build(size_t index) {
     // Iterative post-order: operands are built before the node that uses them.
@@ -61,6 +63,7 @@ class GraphBuilder {
   }
 
   const std::unordered_map<const TensorImpl*, size_t>& origin() const { return origin_; }
+  const Tensor& tensor(size_t index) const { return tensors_[index]; }
 
  private:
   const ExprNode& node(size_t index) const { return expression_.nodes()[index]; }
@@ -105,8 +108,7 @@ class GraphBuilder {
     const std::string& name = node(index).name;
     auto existing = variables_.find(name);
     if (existing != variables_.end()) return existing->second;  // one node per variable
-    auto given = std::find_if(values_.begin(), values_.end(),
-                              [&](const auto& entry) { return entry.first == name; });
+    auto given = values_.find(name);
     if (given == values_.end())
       fail(index, "the variable '" + name + "' has no value (--at " + name + "=...)");
     Tensor leaf = scalar(given->second).set_requires_grad();
@@ -184,7 +186,8 @@ class GraphBuilder {
   }
 
   const Expression& expression_;
-  const Assignments& values_;
+  // The first value given for each name (views into the caller's Assignments).
+  std::unordered_map<std::string_view, float> values_;
   std::vector<Tensor> tensors_;
   std::unordered_map<std::string, Tensor> variables_;
   std::unordered_map<const TensorImpl*, size_t> origin_;  // tensor -> expression node
@@ -249,6 +252,50 @@ Assignments read_assignments(std::string_view text,
   return assignments;
 }
 
+// What a row shows for its expression node (see max_source_length): the node's text, or its
+// operation on its operands: a variable or a number as written where that is short, any
+// other operand by its row id ("n30 + x"), as one would write the step on paper.
+class RowText {
+ public:
+  RowText(const Expression& expression, const GraphBuilder& builder,
+          const std::vector<TracedNode>& trace)
+      : expression_(expression), builder_(builder) {
+    for (size_t id = 0; id < trace.size(); ++id) row_of_.emplace(trace[id].tensor.impl(), id);
+  }
+
+  std::string of(size_t index) const {
+    const ExprNode& n = expression_.nodes()[index];
+    if (n.kind == ExprNode::Kind::variable) return n.name;
+    const std::string_view source = expression_.source(index);
+    if (source.size() <= max_source_length) return one_line(source);
+    switch (n.kind) {
+      case ExprNode::Kind::negate:
+        return "-" + operand(n.operands[0]);
+      case ExprNode::Kind::binary:
+        return operand(n.operands[0]) + " " + n.binary_operator + " " + operand(n.operands[1]);
+      case ExprNode::Kind::call:
+        return n.name + "(" + operand(n.operands[0]) + ")";
+      default:
+        return format_value(n.number);  // a long literal: "0.50000000...0" is 0.5
+    }
+  }
+
+ private:
+  std::string operand(size_t index) const {
+    const ExprNode& n = expression_.nodes()[index];
+    const bool is_leaf = n.kind == ExprNode::Kind::variable || n.kind == ExprNode::Kind::number;
+    if (is_leaf && expression_.source(index).size() <= max_source_length) return of(index);
+    const auto row = row_of_.find(builder_.tensor(index).impl());
+    if (row != row_of_.end()) return "n" + std::to_string(row->second);
+    // Only a constant exponent has no row of its own (pow by a constant reads one input).
+    return format_value(n.number);
+  }
+
+  const Expression& expression_;
+  const GraphBuilder& builder_;
+  std::unordered_map<const TensorImpl*, size_t> row_of_;  // tensor -> its row id
+};
+
 }  // namespace
 
 Assignments parse_assignments(std::string_view text) {
@@ -260,6 +307,7 @@ Assignments parse_assignments(std::string_view text, const Expression& expressio
   const std::unordered_set<std::string_view> known_names(variables.begin(), variables.end());
   return read_assignments(text, &known_names);
 }
+
 GradientReport differentiate(const Expression& expression, const Assignments& values) {
   if (expression.nodes().empty()) throw ExpressionError("the expression is empty", 0, 1);
   GraphBuilder builder(expression, values);
@@ -275,7 +323,9 @@ GradientReport differentiate(const Expression& expression, const Assignments& va
 
   GradientReport report;
   report.value = output.item();
+  const RowText row_text(expression, builder, trace);
   std::vector<size_t> origins;  // the expression node behind each row
+  std::unordered_map<std::string_view, size_t> variable_rows;  // name -> row id
   for (size_t id = 0; id < trace.size(); ++id) {
     const TracedNode& traced = trace[id];
     const size_t origin = builder.origin().at(traced.tensor.impl());
@@ -286,11 +336,10 @@ GradientReport differentiate(const Expression& expression, const Assignments& va
     row.operation = traced.operation;
     if (source.kind == ExprNode::Kind::variable) {
       row.operation = "var";
-      row.source = source.name;
-    } else {
-      if (source.kind == ExprNode::Kind::number) row.operation = "const";
-      row.source = std::string(expression.source(origin));
+      variable_rows.emplace(source.name, id);
     }
+    if (source.kind == ExprNode::Kind::number) row.operation = "const";
+    row.source = row_text.of(origin);
     row.inputs = traced.input_indices;
     row.value = traced.tensor.item();
     row.gradient = traced.tensor.grad().item();
@@ -316,10 +365,8 @@ GradientReport differentiate(const Expression& expression, const Assignments& va
     }
   }
   for (const std::string& name : expression.variables()) {
-    auto row = std::find_if(report.nodes.begin(), report.nodes.end(), [&](const GradientRow& r) {
-      return r.operation == "var" && r.source == name;
-    });
-    report.gradients.emplace_back(name, row->gradient);
+    // Every variable feeds the output, so each has a row.
+    report.gradients.emplace_back(name, report.nodes[variable_rows.at(name)].gradient);
   }
   return report;
 }

@@ -334,17 +334,14 @@ std::string_view Expression::source(size_t index) const {
 }
 
 std::vector<std::string> Expression::variables() const {
-  // Nodes are stored in parse order, which is left-to-right for variables.
-  std::vector<std::pair<size_t, std::string>> found;
-  for (const ExprNode& n : nodes_) {
-    if (n.kind != ExprNode::Kind::variable) continue;
-    const bool seen = std::any_of(found.begin(), found.end(),
-                                  [&](const auto& entry) { return entry.second == n.name; });
-    if (!seen) found.emplace_back(n.begin, n.name);
-  }
-  std::sort(found.begin(), found.end());
+  // A variable's node is added as soon as its name is read, so nodes are in text order.
   std::vector<std::string> names;
-  for (auto& entry : found) names.push_back(std::move(entry.second));
+  std::unordered_set<std::string_view> seen;
+  for (const ExprNode& n : nodes_) {
+    if (n.kind == ExprNode::Kind::variable && seen.insert(n.name).second) {
+      names.push_back(n.name);
+    }
+  }
   return names;
 }
 

@@ -185,6 +185,18 @@ TEST(Parser, NestingLimitIsTheOneTheMessageNames) {
   }
 }
 
+TEST(Parser, VariablesOfAManyNamedSum) {
+  // 100,000 distinct names, each used twice: one entry per name, in order.
+  std::string text;
+  for (int i = 0; i < 100000; ++i) text += "v" + std::to_string(i) + "+";
+  for (int i = 0; i < 100000; ++i) text += "v" + std::to_string(i) + (i + 1 < 100000 ? "+" : "");
+  const std::vector<std::string> names = Expression::parse(text).variables();
+  ASSERT_EQ(names.size(), 100000u);
+  EXPECT_EQ(names.front(), "v0");
+  EXPECT_EQ(names[12345], "v12345");
+  EXPECT_EQ(names.back(), "v99999");
+}
+
 TEST(Parser, RenderPutsACaretUnderTheProblem) {
   try {
     Expression::parse("sigmod(w*x)");
