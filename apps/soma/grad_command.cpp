@@ -1,7 +1,6 @@
 // `soma grad EXPR --at NAME=VALUE,...`: the forward and backward pass of a scalar
 // expression, printed node by node as a table, or as JSON (--json), or drawn as a
 // Graphviz graph (--dot FILE).
-#include <algorithm>
 #include <cstdio>
 #include <optional>
 #include <string>
@@ -113,25 +112,6 @@ std::string dot(const expr::GradientReport& report) {
   return out;
 }
 
-// A value for a name the expression does not use is almost always a typo: point at it.
-void check_all_used(const expr::Expression& expression, const std::string& at_text) {
-  const std::vector<std::string> variables = expression.variables();
-  size_t start = 0;
-  while (start <= at_text.size()) {
-    size_t end = at_text.find(',', start);
-    if (end == std::string::npos) end = at_text.size();
-    size_t name_start = at_text.find_first_not_of(' ', start);
-    const size_t equals = at_text.find('=', name_start);
-    std::string name = at_text.substr(name_start, equals - name_start);
-    name.erase(name.find_last_not_of(' ') + 1);
-    if (std::find(variables.begin(), variables.end(), name) == variables.end()) {
-      throw expr::ExpressionError("'" + name + "' is given a value but is not in the expression",
-                                  name_start, name.size());
-    }
-    start = end + 1;
-  }
-}
-
 }  // namespace
 
 int run_grad(int argc, const char* const* argv, int first) {
@@ -175,8 +155,7 @@ int run_grad(int argc, const char* const* argv, int first) {
   }
   if (!at_text.empty()) {
     try {
-      values = expr::parse_assignments(at_text);
-      check_all_used(*expression, at_text);
+      values = expr::parse_assignments(at_text, *expression);
     } catch (const expr::ExpressionError& error) {
       // Shown under "--at ...", so the caret lines up with what the user typed.
       const expr::ExpressionError shifted(error.reason(), error.column() + 5, error.length());

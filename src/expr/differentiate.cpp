@@ -4,9 +4,11 @@
 #include <algorithm>
 #include <cctype>
 #include <cmath>
-#include <cstdlib>
+#include <cstdio>
 #include <unordered_map>
+#include <unordered_set>
 
+#include "expr/text.hpp"
 #include "soma/autograd/graph_trace.hpp"
 #include "soma/ops/activation.hpp"
 #include "soma/ops/arithmetic.hpp"
@@ -29,12 +31,19 @@ bool is_name(std::string_view text) {
   });
 }
 
+// The text of expression node `index` as an error message quotes it.
+std::string quoted(const Expression& expression, size_t index) {
+  return "'" + one_line(expression.source(index)) + "'";
+}
+
 // Builds one tensor per expression node, checking each value for the errors a student
 // should hear about by name rather than see as nan.
 class GraphBuilder {
  public:
   GraphBuilder(const Expression& expression, const Assignments& values)
-      : expression_(expression), values_(values), tensors_(expression.nodes().size()) {}
+      : expression_(expression), tensors_(expression.nodes().size()) {
+    for (const auto& [name, value] : values) values_.try_emplace(name, value);
+  }
 
   Tensor build(size_t index) {
     // Iterative post-order: operands are built before the node that uses them.
@@ -54,6 +63,7 @@ class GraphBuilder {
   }
 
   const std::unordered_map<const TensorImpl*, size_t>& origin() const { return origin_; }
+  const Tensor& tensor(size_t index) const { return tensors_[index]; }
 
  private:
   const ExprNode& node(size_t index) const { return expression_.nodes()[index]; }
@@ -64,9 +74,7 @@ class GraphBuilder {
     throw ExpressionError(reason, n.begin, n.end - n.begin);
   }
 
-  std::string quoted(size_t index) const {
-    return "'" + std::string(expression_.source(index)) + "'";
-  }
+  std::string quoted(size_t index) const { return expr::quoted(expression_, index); }
 
   Tensor evaluate(size_t index) {
     const ExprNode& n = node(index);
@@ -100,8 +108,7 @@ class GraphBuilder {
     const std::string& name = node(index).name;
     auto existing = variables_.find(name);
     if (existing != variables_.end()) return existing->second;  // one node per variable
-    auto given = std::find_if(values_.begin(), values_.end(),
-                              [&](const auto& entry) { return entry.first == name; });
+    auto given = values_.find(name);
     if (given == values_.end())
       fail(index, "the variable '" + name + "' has no value (--at " + name + "=...)");
     Tensor leaf = scalar(given->second).set_requires_grad();
@@ -179,16 +186,18 @@ class GraphBuilder {
   }
 
   const Expression& expression_;
-  const Assignments& values_;
+  // The first value given for each name (views into the caller's Assignments).
+  std::unordered_map<std::string_view, float> values_;
   std::vector<Tensor> tensors_;
   std::unordered_map<std::string, Tensor> variables_;
   std::unordered_map<const TensorImpl*, size_t> origin_;  // tensor -> expression node
 };
 
-}  // namespace
-
-Assignments parse_assignments(std::string_view text) {
+// parse_assignments, refusing names not in `known_names` where that is given.
+Assignments read_assignments(std::string_view text,
+                             const std::unordered_set<std::string_view>* known_names) {
   Assignments assignments;
+  std::unordered_set<std::string_view> given;  // views into `text`
   size_t start = 0;
   while (start <= text.size()) {
     size_t end = text.find(',', start);
@@ -220,26 +229,87 @@ Assignments parse_assignments(std::string_view text) {
       ++value_start;
     }
     const std::string value_text(text.substr(value_start, last - value_start));
-    char* parsed_end = nullptr;
-    const double value = std::strtod(value_text.c_str(), &parsed_end);
-    if (value_text.empty() || parsed_end != value_text.c_str() + value_text.size() ||
-        !std::isfinite(static_cast<float>(value))) {
-      throw ExpressionError(
-          "the value of '" + std::string(name) + "' is not a finite number: '" + value_text + "'",
-          value_start, std::max<size_t>(value_text.size(), 1));
+    float value = 0.0f;
+    const NumberText read = read_float32(value_text, value);
+    if (read != NumberText::valid || !std::isfinite(value)) {
+      throw ExpressionError("the value of '" + std::string(name) + "' " +
+                                (read == NumberText::too_large ? "is too large for float32"
+                                                               : "is not a finite number") +
+                                ": '" + value_text + "'",
+                            value_start, std::max<size_t>(value_text.size(), 1));
     }
-    const bool repeated = std::any_of(assignments.begin(), assignments.end(),
-                                      [&](const auto& entry) { return entry.first == name; });
-    if (repeated) {
+    if (!given.insert(name).second) {
       throw ExpressionError("'" + std::string(name) + "' is given twice", first, name.size());
     }
-    assignments.emplace_back(std::string(name), static_cast<float>(value));
+    if (known_names != nullptr && !known_names->contains(name)) {
+      throw ExpressionError(
+          "'" + std::string(name) + "' is given a value but is not in the expression", first,
+          name.size());
+    }
+    assignments.emplace_back(std::string(name), value);
     start = end + 1;
   }
   return assignments;
 }
 
+// What a row shows for its expression node (see max_source_length): the node's text, or its
+// operation on its operands: a variable or a number as written where that is short, any
+// other operand by its row id ("n30 + x"), as one would write the step on paper.
+class RowText {
+ public:
+  RowText(const Expression& expression, const GraphBuilder& builder,
+          const std::vector<TracedNode>& trace)
+      : expression_(expression), builder_(builder) {
+    for (size_t id = 0; id < trace.size(); ++id) row_of_.emplace(trace[id].tensor.impl(), id);
+  }
+
+  std::string of(size_t index) const {
+    const ExprNode& n = expression_.nodes()[index];
+    if (n.kind == ExprNode::Kind::variable) return n.name;
+    const std::string_view source = expression_.source(index);
+    if (source.size() <= max_source_length) return one_line(source);
+    switch (n.kind) {
+      case ExprNode::Kind::negate:
+        return "-" + operand(n.operands[0]);
+      case ExprNode::Kind::binary:
+        return operand(n.operands[0]) + " " + n.binary_operator + " " + operand(n.operands[1]);
+      case ExprNode::Kind::call:
+        return n.name + "(" + operand(n.operands[0]) + ")";
+      default:
+        return format_value(n.number);  // a long literal: "0.50000000...0" is 0.5
+    }
+  }
+
+ private:
+  std::string operand(size_t index) const {
+    const ExprNode& n = expression_.nodes()[index];
+    const bool is_leaf = n.kind == ExprNode::Kind::variable || n.kind == ExprNode::Kind::number;
+    if (is_leaf && expression_.source(index).size() <= max_source_length) return of(index);
+    const auto row = row_of_.find(builder_.tensor(index).impl());
+    if (row != row_of_.end()) return "n" + std::to_string(row->second);
+    // Only a constant exponent has no row of its own (pow by a constant reads one input).
+    return format_value(n.number);
+  }
+
+  const Expression& expression_;
+  const GraphBuilder& builder_;
+  std::unordered_map<const TensorImpl*, size_t> row_of_;  // tensor -> its row id
+};
+
+}  // namespace
+
+Assignments parse_assignments(std::string_view text) {
+  return read_assignments(text, nullptr);
+}
+
+Assignments parse_assignments(std::string_view text, const Expression& expression) {
+  const std::vector<std::string> variables = expression.variables();
+  const std::unordered_set<std::string_view> known_names(variables.begin(), variables.end());
+  return read_assignments(text, &known_names);
+}
+
 GradientReport differentiate(const Expression& expression, const Assignments& values) {
+  if (expression.nodes().empty()) throw ExpressionError("the expression is empty", 0, 1);
   GraphBuilder builder(expression, values);
   const Tensor output = builder.build(expression.root());
 
@@ -253,7 +323,9 @@ GradientReport differentiate(const Expression& expression, const Assignments& va
 
   GradientReport report;
   report.value = output.item();
+  const RowText row_text(expression, builder, trace);
   std::vector<size_t> origins;  // the expression node behind each row
+  std::unordered_map<std::string_view, size_t> variable_rows;  // name -> row id
   for (size_t id = 0; id < trace.size(); ++id) {
     const TracedNode& traced = trace[id];
     const size_t origin = builder.origin().at(traced.tensor.impl());
@@ -264,11 +336,10 @@ GradientReport differentiate(const Expression& expression, const Assignments& va
     row.operation = traced.operation;
     if (source.kind == ExprNode::Kind::variable) {
       row.operation = "var";
-      row.source = source.name;
-    } else {
-      if (source.kind == ExprNode::Kind::number) row.operation = "const";
-      row.source = std::string(expression.source(origin));
+      variable_rows.emplace(source.name, id);
     }
+    if (source.kind == ExprNode::Kind::number) row.operation = "const";
+    row.source = row_text.of(origin);
     row.inputs = traced.input_indices;
     row.value = traced.tensor.item();
     row.gradient = traced.tensor.grad().item();
@@ -276,23 +347,26 @@ GradientReport differentiate(const Expression& expression, const Assignments& va
   }
   // A non-finite gradient starts at a node whose local derivative is infinite (sqrt at 0,
   // say): walking from the output, the first row that has one points at its consumer.
+  // The message quotes the expression (a variable by its name), not the rows.
+  const auto subject = [&](size_t id) {
+    const ExprNode& n = expression.nodes()[origins[id]];
+    return n.kind == ExprNode::Kind::variable ? "'" + n.name + "'"
+                                              : quoted(expression, origins[id]);
+  };
   for (size_t id = report.nodes.size(); id-- > 0;) {
-    const GradientRow& row = report.nodes[id];
-    for (size_t input : row.inputs) {
+    for (size_t input : report.nodes[id].inputs) {
       const float gradient = report.nodes[input].gradient;
       if (std::isfinite(gradient)) continue;
       const ExprNode& culprit = expression.nodes()[origins[id]];
-      throw ExpressionError("the derivative of '" + row.source + "' with respect to '" +
-                                report.nodes[input].source + "' is not finite here (" +
-                                format_value(gradient) + ")",
+      throw ExpressionError("the derivative of " + subject(id) + " with respect to " +
+                                subject(input) + " is not finite here (" + format_value(gradient) +
+                                ")",
                             culprit.begin, culprit.end - culprit.begin);
     }
   }
   for (const std::string& name : expression.variables()) {
-    auto row = std::find_if(report.nodes.begin(), report.nodes.end(), [&](const GradientRow& r) {
-      return r.operation == "var" && r.source == name;
-    });
-    report.gradients.emplace_back(name, row->gradient);
+    // Every variable feeds the output, so each has a row.
+    report.gradients.emplace_back(name, report.nodes[variable_rows.at(name)].gradient);
   }
   return report;
 }

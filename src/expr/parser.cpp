@@ -4,13 +4,14 @@
 //   unary   := ('-' | '+') unary | power
 //   power   := primary ('^' unary)?          right-associative: 2^3^2 = 2^(3^2)
 //   primary := number | name | name '(' sum ')' | '(' sum ')'
-// so -x^2 is -(x^2), as in mathematics. Nesting depth is bounded so that hostile input
-// cannot overflow the stack.
+// so -x^2 is -(x^2), as in mathematics. Nesting (parentheses, calls, signs and '^', one
+// level each) is bounded so that hostile input cannot overflow the stack.
 #include <algorithm>
 #include <cctype>
-#include <cmath>
-#include <cstdlib>
+#include <cstdio>
+#include <unordered_set>
 
+#include "expr/text.hpp"
 #include "soma/expr/expression.hpp"
 
 namespace soma::expr {
@@ -22,11 +23,20 @@ ExpressionError::ExpressionError(const std::string& reason, size_t column, size_
       length_(std::max<size_t>(length, 1)) {}
 
 std::string ExpressionError::render(std::string_view text) const {
+  // The caret line copies the text's tabs and counts a UTF-8 character once, so that the
+  // caret stands under the offending part in a terminal; other control characters (a
+  // newline, say) are shown as spaces to keep the text on one line.
   const size_t column = std::min(column_, text.size());
-  std::string caret(column, ' ');
+  const size_t end = std::min(column + length_, text.size());
+  std::string caret;
+  for (size_t i = 0; i < column; ++i) {
+    if (!is_utf8_continuation(text[i])) caret += text[i] == '\t' ? '\t' : ' ';
+  }
   caret += '^';
-  caret += std::string(std::min(length_, text.size() + 1 - column) - 1, '~');
-  return reason_ + "\n  " + std::string(text) + "\n  " + caret;
+  const size_t marked = static_cast<size_t>(std::count_if(
+      text.begin() + column, text.begin() + end, [](char c) { return !is_utf8_continuation(c); }));
+  if (marked > 1) caret += std::string(marked - 1, '~');
+  return reason_ + "\n  " + one_line(text) + "\n  " + caret;
 }
 
 const std::vector<std::string>& function_names() {
@@ -37,7 +47,27 @@ const std::vector<std::string>& function_names() {
 
 namespace {
 
-constexpr int max_depth = 200;
+constexpr int max_depth = 200;  // levels of nesting, counted by DepthGuard
+
+// The character at `position` as an error message quotes it, and its length in bytes: 'x',
+// a whole UTF-8 character ('é'), or "byte 0x00" for a control character or a stray byte,
+// which would not print.
+std::pair<std::string, size_t> describe_character(std::string_view text, size_t position) {
+  const auto lead = static_cast<unsigned char>(text[position]);
+  size_t length = 1;
+  if (lead >= 0xC2 && lead <= 0xDF) length = 2;
+  if (lead >= 0xE0 && lead <= 0xEF) length = 3;
+  if (lead >= 0xF0 && lead <= 0xF4) length = 4;
+  const bool whole = position + length <= text.size() &&
+                     std::all_of(text.begin() + position + 1, text.begin() + position + length,
+                                 is_utf8_continuation);
+  if ((lead >= 0x80 && (length == 1 || !whole)) || is_control(text[position])) {
+    char hex[16];
+    std::snprintf(hex, sizeof hex, "byte 0x%02X", static_cast<unsigned>(lead));
+    return {hex, 1};
+  }
+  return {"'" + std::string(text.substr(position, length)) + "'", length};
+}
 
 // Levenshtein distance, for "did you mean" suggestions.
 size_t edit_distance(std::string_view a, std::string_view b) {
@@ -85,9 +115,9 @@ class Parser {
     expression_.root_ = parse_sum();
     skip_spaces();
     if (!at_end()) {
-      const char c = peek();
-      if (c == ')') throw ExpressionError("unmatched ')'", position_, 1);
-      throw ExpressionError(std::string("unexpected '") + c + "'", position_, 1);
+      if (peek() == ')') throw ExpressionError("unmatched ')'", position_, 1);
+      const auto [character, length] = describe_character(text(), position_);
+      throw ExpressionError("unexpected " + character, position_, length);
     }
     return std::move(expression_);
   }
@@ -117,12 +147,13 @@ class Parser {
     return add(std::move(n));
   }
 
-  // Guards the recursion: each nested parenthesis, unary operator or call goes one deeper.
+  // Guards the recursion: a parenthesis, a function call, a sign or a '^' goes one level
+  // deeper, and only those do, so that the message counts what the user wrote.
   struct DepthGuard {
     explicit DepthGuard(Parser& parser) : parser_(parser) {
       if (++parser_.depth_ > max_depth) {
-        throw ExpressionError("the expression is nested too deeply (more than " +
-                                  std::to_string(max_depth) + " levels)",
+        throw ExpressionError("the expression is nested more than " + std::to_string(max_depth) +
+                                  " levels deep (parentheses, function calls, signs and '^')",
                               parser_.position_, 1);
       }
     }
@@ -153,13 +184,13 @@ class Parser {
   }
 
   size_t parse_unary() {
-    DepthGuard guard(*this);
     skip_spaces();
+    if (peek() != '+' && peek() != '-') return parse_power();
+    const DepthGuard guard(*this);
     if (peek() == '+') {
       ++position_;
       return parse_unary();
     }
-    if (peek() != '-') return parse_power();
     const size_t column = position_++;
     const size_t operand = parse_unary();
     if (node(operand).kind == ExprNode::Kind::number && node(operand).begin == column + 1) {
@@ -183,6 +214,7 @@ class Parser {
     const size_t base = parse_primary();
     skip_spaces();
     if (peek() != '^') return base;
+    const DepthGuard guard(*this);
     const size_t column = position_++;
     return binary('^', column, base, parse_unary());
   }
@@ -198,7 +230,7 @@ class Parser {
     if (std::isdigit(static_cast<unsigned char>(c)) || c == '.') return parse_number();
     if (std::isalpha(static_cast<unsigned char>(c)) || c == '_') return parse_name();
     if (c == '(') {
-      DepthGuard guard(*this);
+      const DepthGuard guard(*this);
       ++position_;
       const size_t inner = parse_sum();
       skip_spaces();
@@ -209,10 +241,9 @@ class Parser {
       expression_.nodes_[inner].end = position_;
       return inner;
     }
-    throw ExpressionError(std::string("unexpected '") + c +
-                              "' where a number, a name or '(' "
-                              "is expected",
-                          position_, 1);
+    const auto [character, length] = describe_character(text(), position_);
+    throw ExpressionError("unexpected " + character + " where a number, a name or '(' is expected",
+                          position_, length);
   }
 
   size_t parse_number() {
@@ -228,20 +259,20 @@ class Parser {
       }
     }
     const std::string literal = text().substr(start, position_ - start);
-    char* end = nullptr;
-    const double value = std::strtod(literal.c_str(), &end);
-    if (end != literal.c_str() + literal.size() || literal == ".") {
+    float value = 0.0f;
+    const NumberText read = read_float32(literal, value);
+    if (read == NumberText::invalid) {
       throw ExpressionError("'" + literal + "' is not a number", start, literal.size());
     }
-    if (!std::isfinite(static_cast<float>(value))) {
-      throw ExpressionError("'" + literal + "' is too large for a float", start, literal.size());
+    if (read == NumberText::too_large) {
+      throw ExpressionError("'" + literal + "' is too large for float32", start, literal.size());
     }
     if (std::isalpha(static_cast<unsigned char>(peek())) || peek() == '_') {
       throw ExpressionError("a number followed by a name: write '*' to multiply", position_, 1);
     }
     ExprNode n;
     n.kind = ExprNode::Kind::number;
-    n.number = static_cast<float>(value);
+    n.number = value;
     n.begin = start;
     n.end = position_;
     n.operator_column = start;
@@ -269,7 +300,7 @@ class Parser {
       return add(std::move(n));
     }
     if (!is_function) throw ExpressionError(unknown_function_message(name), start, name.size());
-    DepthGuard guard(*this);
+    const DepthGuard guard(*this);
     const size_t open = position_++;
     skip_spaces();
     if (peek() == ')') throw ExpressionError(name + "() needs an argument", position_, 1);
@@ -303,17 +334,14 @@ std::string_view Expression::source(size_t index) const {
 }
 
 std::vector<std::string> Expression::variables() const {
-  // Nodes are stored in parse order, which is left-to-right for variables.
-  std::vector<std::pair<size_t, std::string>> found;
-  for (const ExprNode& n : nodes_) {
-    if (n.kind != ExprNode::Kind::variable) continue;
-    const bool seen = std::any_of(found.begin(), found.end(),
-                                  [&](const auto& entry) { return entry.second == n.name; });
-    if (!seen) found.emplace_back(n.begin, n.name);
-  }
-  std::sort(found.begin(), found.end());
+  // A variable's node is added as soon as its name is read, so nodes are in text order.
   std::vector<std::string> names;
-  for (auto& entry : found) names.push_back(std::move(entry.second));
+  std::unordered_set<std::string_view> seen;
+  for (const ExprNode& n : nodes_) {
+    if (n.kind == ExprNode::Kind::variable && seen.insert(n.name).second) {
+      names.push_back(n.name);
+    }
+  }
   return names;
 }
 

@@ -29,6 +29,81 @@ TEST(GradCommand, PrintsOneRowPerNode) {
   EXPECT_NE(r.out.find("df/dw2 = -0.498752"), std::string::npos);
 }
 
+TEST(GradCommand, RowsLongerThanTheBoundNameTheirOperandsRows) {
+  const CommandResult r = run_soma(
+      "grad 'sigmoid(first_weight*first_input + second_weight*second_input + bias_term)' --at "
+      "first_weight=1,first_input=2,second_weight=3,second_input=-1,bias_term=0");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out,
+            "f = sigmoid(first_weight*first_input + second_weight*second_input + bias_term)   at "
+            "first_weight=1, first_input=2, second_weight=3, second_input=-1, bias_term=0\n"
+            "\n"
+            "node  op        inputs      value         df/dnode      expression\n"
+            "n0    var                   1             0.393224      first_weight\n"
+            "n1    var                   2             0.196612      first_input\n"
+            "n2    mul       n0,n1       2             0.196612      first_weight*first_input\n"
+            "n3    var                   3             -0.196612     second_weight\n"
+            "n4    var                   -1            0.589836      second_input\n"
+            "n5    mul       n3,n4       -3            0.196612      second_weight*second_input\n"
+            "n6    add       n2,n5       -1            0.196612      "
+            "first_weight*first_input + second_weight*second_input\n"
+            "n7    var                   0             0.196612      bias_term\n"
+            "n8    add       n6,n7       -1            0.196612      n6 + bias_term\n"
+            "n9    sigmoid   n8          0.268941      1             sigmoid(n8)\n"
+            "\n"
+            "f = 0.268941\n"
+            "df/dfirst_weight = 0.393224\n"
+            "df/dfirst_input = 0.196612\n"
+            "df/dsecond_weight = -0.196612\n"
+            "df/dsecond_input = 0.589836\n"
+            "df/dbias_term = 0.196612\n");
+}
+
+// Before, row k of a sum repeated all k terms: 60,000 terms wrote 3.6 GB. Now every row is
+// short, so the table, --json and --dot grow linearly: a few dozen bytes a term.
+TEST(GradCommand, OutputGrowsLinearlyWithTheExpression) {
+  const std::string directory = make_temporary_directory();
+  for (const size_t terms : {2000u, 8000u}) {
+    SCOPED_TRACE(terms);
+    std::string sum = "x";
+    for (size_t i = 1; i < terms; ++i) sum += "+x";
+    const std::string command = "grad '" + sum + "' --at x=1";
+    const CommandResult table = run_soma(command);
+    ASSERT_EQ(table.exit_code, 0) << table.err;
+    EXPECT_LT(table.out.size(), 80 * terms);
+    EXPECT_NE(table.out.find("\nn30   add       n29,n0      31            1             n29 + x\n"),
+              std::string::npos);
+    const CommandResult json = run_soma(command + " --json");
+    ASSERT_EQ(json.exit_code, 0) << json.err;
+    EXPECT_LT(json.out.size(), 120 * terms);
+    const std::string path = directory + "/sum.dot";
+    ASSERT_EQ(run_soma(command + " --dot '" + path + "'").exit_code, 0);
+    EXPECT_LT(std::filesystem::file_size(path), 120 * terms);
+  }
+  std::filesystem::remove_all(directory);
+}
+
+TEST(GradCommand, TabsAroundNamesAndValuesAreAccepted) {
+  // A tab after a comma was refused: "'\ty' is given a value but is not in the expression".
+  const CommandResult r = run_soma("grad 'x*y' --at \"$(printf 'x=3,\\ty\\t=\\t4')\" --json");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out.rfind("{\"value\": 12, \"gradients\": {\"x\": 4, \"y\": 3}", 0), 0u) << r.out;
+}
+
+TEST(GradCommand, DeepNestingIsALocatedErrorNotACrash) {
+  // 60,000 parentheses (the most one shell argument holds is 128 KiB).
+  const CommandResult r = run_soma("grad \"$(printf '(%.0s' $(seq 60000))x\" --at x=1");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_EQ(r.out, "");
+  EXPECT_EQ(r.err.rfind("soma grad: error: the expression is nested more than 200 levels deep "
+                        "(parentheses, function calls, signs and '^')\n",
+                        0),
+            0u)
+      << r.err.substr(0, 200);
+  // The caret stands under the 201st parenthesis.
+  EXPECT_NE(r.err.find("\n  " + std::string(200, ' ') + "^\n"), std::string::npos);
+}
+
 TEST(GradCommand, JsonHasValueGradientsAndNodes) {
   const CommandResult r = run_soma("grad 'x*x + 3*x' --at x=2 --json");
   ASSERT_EQ(r.exit_code, 0) << r.err;
@@ -105,6 +180,17 @@ INSTANTIATE_TEST_SUITE_P(
         BadInput{"grad 'x' --at 'x=1, z=2'",
                  "soma grad: error: 'z' is given a value but is not in the expression\n"
                  "  --at x=1, z=2\n            ^\n"},
+        BadInput{"grad 'x' --at x=1e40",
+                 "soma grad: error: the value of 'x' is too large for float32: '1e40'\n"
+                 "  --at x=1e40\n         ^~~~\n"},
+        BadInput{"grad 'x * 1e40' --at x=1",
+                 "soma grad: error: '1e40' is too large for float32\n"
+                 "  x * 1e40\n      ^~~~\n"},
+        BadInput{"grad 'x + \xC3\xA9' --at x=1",
+                 "soma grad: error: unexpected '\xC3\xA9' where a number, a name or '(' is "
+                 "expected\n"
+                 "  x + \xC3\xA9\n      ^\n"},
+        BadInput{"grad ''", "soma grad: error: the expression is empty\n  \n  ^\n"},
         BadInput{"grad 'log(x)' --at x=-1",
                  "soma grad: error: log of a non-positive number: 'x' is -1\n"
                  "  log(x)\n  ^~~~~~\n"},

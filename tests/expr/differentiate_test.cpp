@@ -139,12 +139,117 @@ TEST(Differentiate, ErrorsPointAtTheCause) {
   }
 }
 
+std::vector<std::string> sources(const GradientReport& report) {
+  std::vector<std::string> texts;
+  for (const GradientRow& row : report.nodes) texts.push_back(row.source);
+  return texts;
+}
+
+// "x+x+...+x", `terms` times.
+std::string sum_of_x(size_t terms) {
+  std::string text = "x";
+  for (size_t i = 1; i < terms; ++i) text += "+x";
+  return text;
+}
+
+TEST(Differentiate, RowsOverTheBoundShowTheirOperandsRows) {
+  // 74 characters: the rows up to 60 show their text as today, the two above it show their
+  // operation on their operands, a variable by name and a computed operand by its row.
+  const GradientReport r =
+      run("sigmoid(first_weight*first_input + second_weight*second_input + bias_term)",
+          "first_weight=1,first_input=2,second_weight=3,second_input=-1,bias_term=0");
+  EXPECT_EQ(sources(r),
+            (std::vector<std::string>{"first_weight", "first_input", "first_weight*first_input",
+                                      "second_weight", "second_input", "second_weight*second_input",
+                                      "first_weight*first_input + second_weight*second_input",
+                                      "bias_term", "n6 + bias_term", "sigmoid(n8)"}));
+  EXPECT_EQ(r.nodes[8].inputs, (std::vector<size_t>{6, 7}));
+}
+
+TEST(Differentiate, LongSignsPowersAndLiteralsAreAbbreviatedToo) {
+  const GradientReport r =
+      run("-(first_weight*first_input + second_weight*second_input + bias_term)^2",
+          "first_weight=1,first_input=2,second_weight=3,second_input=-1,bias_term=0");
+  ASSERT_EQ(r.nodes.size(), 11u);
+  EXPECT_EQ(r.nodes[8].source, "n6 + bias_term");
+  EXPECT_EQ(r.nodes[9].operation, "pow ^2");
+  EXPECT_EQ(r.nodes[9].source, "n8 ^ 2");  // the exponent is a constant with no row
+  EXPECT_EQ(r.nodes[10].source, "-n9");
+  EXPECT_EQ(r.value, -1.0f);
+  // A literal longer than the bound is shown by its value, as an exponent or a row.
+  const std::string two = "2." + std::string(70, '0');
+  const std::string half = "0.5" + std::string(70, '0');
+  EXPECT_EQ(sources(run("x^" + two, "x=3")), (std::vector<std::string>{"x", "x ^ 2"}));
+  EXPECT_EQ(sources(run(half + "*x", "x=3")), (std::vector<std::string>{"0.5", "x", "n0 * x"}));
+}
+
+TEST(Differentiate, AVeryLongNameIsShownOnceAndReferredToByItsRow) {
+  const std::string name(100000, 'w');
+  const GradientReport r =
+      differentiate(Expression::parse(name + "*x + 1"), {{name, 2.0f}, {"x", 3.0f}});
+  EXPECT_EQ(sources(r), (std::vector<std::string>{name, "x", "n0 * x", "1", "n2 + 1"}));
+  EXPECT_EQ(r.gradients.at(0), (std::pair<std::string, float>{name, 3.0f}));
+  EXPECT_EQ(r.value, 7.0f);
+}
+
+TEST(Differentiate, ReportGrowsLinearlyWithTheExpression) {
+  // Before, row k of a sum showed all k terms: N^2 characters in all (16 million here).
+  for (const size_t terms : {1000u, 4000u}) {
+    SCOPED_TRACE(terms);
+    const GradientReport r = run(sum_of_x(terms), "x=1");
+    ASSERT_EQ(r.nodes.size(), terms);  // x once, then terms - 1 additions
+    size_t characters = 0;
+    for (const GradientRow& row : r.nodes) {
+      EXPECT_LE(row.source.size(), max_source_length);
+      characters += row.source.size();
+    }
+    EXPECT_LT(characters, 10 * terms);
+    EXPECT_EQ(r.nodes[29].source, sum_of_x(30));  // 59 characters, in full
+    EXPECT_EQ(r.nodes[30].source, "n29 + x");     // 61 would be too long
+    EXPECT_EQ(r.nodes.back().source, "n" + std::to_string(terms - 2) + " + x");
+    EXPECT_EQ(r.gradients.at(0).second, static_cast<float>(terms));
+  }
+}
+
+TEST(Differentiate, AnEmptyExpressionIsAnErrorNotACrash) {
+  // A default-constructed Expression has no nodes; only parse makes real ones.
+  try {
+    differentiate(Expression(), {});
+    FAIL();
+  } catch (const ExpressionError& error) {
+    EXPECT_EQ(error.reason(), "the expression is empty");
+  }
+}
+
 TEST(Assignments, ParsesNamesAndValues) {
   const Assignments a = parse_assignments(" x=1, y = -2.5 ,w_1=3e-2");
   ASSERT_EQ(a.size(), 3u);
   EXPECT_EQ(a[0], (std::pair<std::string, float>{"x", 1.0f}));
   EXPECT_EQ(a[1], (std::pair<std::string, float>{"y", -2.5f}));
   EXPECT_EQ(a[2], (std::pair<std::string, float>{"w_1", 0.03f}));
+}
+
+TEST(Assignments, TabsAreSpacesToo) {
+  const Assignments a = parse_assignments("x=1,\ty=2, \tz\t=\t-3\t");
+  EXPECT_EQ(a, (Assignments{{"x", 1.0f}, {"y", 2.0f}, {"z", -3.0f}}));
+  // The check against the expression reads the names the same way (before, it trimmed only
+  // spaces and refused "\ty" as a name the expression does not use).
+  EXPECT_EQ(parse_assignments("x=1,\ty=2", Expression::parse("x*y")),
+            (Assignments{{"x", 1.0f}, {"y", 2.0f}}));
+}
+
+TEST(Assignments, NamesTheExpressionDoesNotUseAreRefused) {
+  const Expression expression = Expression::parse("x + y");
+  try {
+    parse_assignments("x=1,\t z=2", expression);
+    FAIL();
+  } catch (const ExpressionError& error) {
+    EXPECT_EQ(error.reason(), "'z' is given a value but is not in the expression");
+    EXPECT_EQ(error.column(), 6u);
+    EXPECT_EQ(error.length(), 1u);
+  }
+  // Without an expression any name is taken.
+  EXPECT_EQ(parse_assignments("z=2").at(0).first, "z");
 }
 
 TEST(Assignments, ErrorsPointIntoTheList) {
@@ -160,7 +265,11 @@ TEST(Assignments, ErrorsPointIntoTheList) {
       {"1x=2", "'1x' is not a variable name", 0},
       {"x=1,x=2", "'x' is given twice", 4},
       {"x=inf", "the value of 'x' is not a finite number: 'inf'", 2},
+      {"x=nan", "the value of 'x' is not a finite number: 'nan'", 2},
       {"x=", "the value of 'x' is not a finite number: ''", 2},
+      {"x=1e40", "the value of 'x' is too large for float32: '1e40'", 2},
+      {"x=1,\ty=-1e39", "the value of 'y' is too large for float32: '-1e39'", 7},
+      {"x=1 2", "the value of 'x' is not a finite number: '1 2'", 2},
   };
   for (const Case& c : cases) {
     SCOPED_TRACE(c.text);

@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include <cctype>
+#include <functional>
 
 #include "soma/expr/expression.hpp"
 
@@ -109,16 +110,91 @@ INSTANTIATE_TEST_SUITE_P(
         ErrorCase{"exp + 1", "'exp' is a function: write exp(...)", 0, 3},
         ErrorCase{"relu()", "relu() needs an argument", 5, 1},
         ErrorCase{"x $ y", "unexpected '$'", 2, 1},
-        ErrorCase{"1e99", "'1e99' is too large for a float", 0, 4}),
+        ErrorCase{"1e99", "'1e99' is too large for float32", 0, 4},
+        ErrorCase{"2 * 1e40", "'1e40' is too large for float32", 4, 4},
+        // A non-ASCII character is quoted whole (two bytes here), a control byte by value.
+        ErrorCase{"x \xC3\xA9", "unexpected '\xC3\xA9'", 2, 2},
+        ErrorCase{"x + \xC3\xA9", "unexpected '\xC3\xA9' where a number, a name or '(' is expected",
+                  4, 2},
+        ErrorCase{"x \xFF", "unexpected byte 0xFF", 2, 1},
+        ErrorCase{"x \x01", "unexpected byte 0x01", 2, 1},
+        ErrorCase{" \t ", "the expression is empty", 0, 1}),
     [](const ::testing::TestParamInfo<ErrorCase>& case_info) {
       return test_name(case_info.index, case_info.param.text);
     });
 
-TEST(Parser, DeepNestingIsAnErrorNotACrash) {
-  const std::string deep = std::string(100000, '(') + "x" + std::string(100000, ')');
-  EXPECT_THROW(Expression::parse(deep), ExpressionError);
-  const std::string minus = std::string(100000, '-') + "x";
-  EXPECT_THROW(Expression::parse(minus), ExpressionError);
+TEST(Parser, NulByteIsRefusedWhereItStands) {
+  try {
+    Expression::parse(std::string("x\0+y", 4));
+    FAIL();
+  } catch (const ExpressionError& error) {
+    EXPECT_EQ(error.reason(), "unexpected byte 0x00");
+    EXPECT_EQ(error.column(), 1u);
+  }
+}
+
+// Each parenthesis, function call, sign and '^' is one level, and the message says so: 200
+// of any of them parse, 201 do not (before, a parenthesis counted twice and a plain term
+// once, so the parser refused 100 parentheses while its message spoke of 200 levels).
+TEST(Parser, NestingLimitIsTheOneTheMessageNames) {
+  const std::string reason =
+      "the expression is nested more than 200 levels deep (parentheses, function calls, signs "
+      "and '^')";
+  const auto parentheses = [](size_t n) { return std::string(n, '(') + "x" + std::string(n, ')'); };
+  const auto calls = [](size_t n) {
+    std::string text;
+    for (size_t i = 0; i < n; ++i) text += "abs(";
+    return text + "x" + std::string(n, ')');
+  };
+  const auto signs = [](size_t n) { return std::string(n, '-') + "x"; };
+  const auto powers = [](size_t n) {
+    std::string text = "x";
+    for (size_t i = 0; i < n; ++i) text += "^1";
+    return text;
+  };
+  struct Case {
+    const char* what;
+    std::function<std::string(size_t)> make;
+    size_t column_of_level_201;
+  };
+  const Case cases[] = {{"parentheses", parentheses, 200},
+                        {"calls", calls, 803},
+                        {"signs", signs, 200},
+                        {"powers", powers, 401}};
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.what);
+    EXPECT_NO_THROW(Expression::parse(c.make(200)));
+    try {
+      Expression::parse(c.make(201));
+      ADD_FAILURE() << "no error";
+    } catch (const ExpressionError& error) {
+      EXPECT_EQ(error.reason(), reason);
+      EXPECT_EQ(error.column(), c.column_of_level_201);
+    }
+    // Far past the limit it is the same error, not a stack overflow.
+    EXPECT_THROW(
+        {
+          try {
+            Expression::parse(c.make(100000));
+          } catch (const ExpressionError& error) {
+            EXPECT_EQ(error.reason(), reason);
+            throw;
+          }
+        },
+        ExpressionError);
+  }
+}
+
+TEST(Parser, VariablesOfAManyNamedSum) {
+  // 100,000 distinct names, each used twice: one entry per name, in order.
+  std::string text;
+  for (int i = 0; i < 100000; ++i) text += "v" + std::to_string(i) + "+";
+  for (int i = 0; i < 100000; ++i) text += "v" + std::to_string(i) + (i + 1 < 100000 ? "+" : "");
+  const std::vector<std::string> names = Expression::parse(text).variables();
+  ASSERT_EQ(names.size(), 100000u);
+  EXPECT_EQ(names.front(), "v0");
+  EXPECT_EQ(names[12345], "v12345");
+  EXPECT_EQ(names.back(), "v99999");
 }
 
 TEST(Parser, RenderPutsACaretUnderTheProblem) {
@@ -131,6 +207,19 @@ TEST(Parser, RenderPutsACaretUnderTheProblem) {
               "  sigmod(w*x)\n"
               "  ^~~~~~");
   }
+}
+
+TEST(Parser, RenderKeepsTheCaretUnderTabsAndNonAsciiText) {
+  // The caret line copies a tab, so the terminal moves both lines alike, and counts 'é'
+  // (two bytes) as one column; a newline is shown as a space, keeping one line.
+  const ExpressionError error("a reason", 7, 3);
+  EXPECT_EQ(error.render("\tx\xC3\xA9\n+ abc"),
+            "a reason\n"
+            "  \tx\xC3\xA9 + abc\n"
+            "  \t     ^~~");
+  // A span that runs past the end is cut there; a column past it points just after it.
+  EXPECT_EQ(ExpressionError("r", 2, 10).render("abcd"), "r\n  abcd\n    ^~");
+  EXPECT_EQ(ExpressionError("r", 9, 1).render("ab"), "r\n  ab\n    ^");
 }
 
 }  // namespace
