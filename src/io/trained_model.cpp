@@ -17,12 +17,18 @@ namespace soma::io {
 
 namespace {
 
+// Lists (feature_names, feature_map, class_names) are one item per line: names may contain
+// commas (CSV headers, labels). Plain lines cannot hold an item with a line break, which a
+// quoted CSV header or label may have; such a model is written with every list escaped and
+// this entry. Without it the lists are plain lines, as in every file older than the entry.
+constexpr const char* list_encoding_key = "list_encoding";
+constexpr const char* escaped_lines = "escaped_lines";
+
 [[noreturn]] void fail(const std::string& path, const std::string& field,
                        const std::string& problem) {
   throw Error(path + ": " + field + ": " + problem);
 }
 
-// Lists are stored one item per line: names may contain commas (CSV headers, labels).
 std::string join_lines(const std::vector<std::string>& items) {
   std::string text;
   for (const std::string& item : items) text += item + "\n";
@@ -34,6 +40,57 @@ std::vector<std::string> split_lines(const std::string& text) {
   std::istringstream stream(text);
   for (std::string line; std::getline(stream, line);) items.push_back(line);
   return items;
+}
+
+// One item per line with "\\" for a backslash and "\n" for a line break.
+std::string join_escaped(const std::vector<std::string>& items) {
+  std::string text;
+  for (const std::string& item : items) {
+    for (const char c : item) {
+      if (c == '\\') {
+        text += "\\\\";
+      } else if (c == '\n') {
+        text += "\\n";
+      } else {
+        text += c;
+      }
+    }
+    text += '\n';
+  }
+  return text;
+}
+
+std::vector<std::string> split_escaped(const std::string& path, const std::string& field,
+                                       const std::string& text) {
+  std::vector<std::string> items = split_lines(text);
+  for (size_t line = 0; line < items.size(); ++line) {
+    std::string item;
+    const std::string& escaped = items[line];
+    for (size_t i = 0; i < escaped.size(); ++i) {
+      if (escaped[i] != '\\') {
+        item += escaped[i];
+        continue;
+      }
+      const char next = i + 1 < escaped.size() ? escaped[i + 1] : '\0';
+      if (next != '\\' && next != 'n') {
+        fail(path, field,
+             "item " + std::to_string(line + 1) + ": a backslash must be followed by \\ or n");
+      }
+      item += next == 'n' ? '\n' : '\\';
+      ++i;
+    }
+    items[line] = std::move(item);
+  }
+  return items;
+}
+
+bool any_line_break(const TrainedModel& model) {
+  for (const auto* list : {&model.feature_names, &model.feature_map, &model.class_names}) {
+    for (const std::string& item : *list) {
+      if (item.find('\n') != std::string::npos) return true;
+    }
+  }
+  return false;
 }
 
 const std::string& required(const std::string& path, const Metadata& metadata,
@@ -174,7 +231,20 @@ void check_consistent(const TrainedModel& model, const std::string& name) {
 
 TrainedModel trained_model_from(LoadedModel loaded, const std::string& path) {
   const Metadata& metadata = loaded.metadata;
-  auto list = [&](const std::string& key) { return split_lines(required(path, metadata, key)); };
+  bool escaped = false;
+  for (const auto& [key, value] : metadata) {
+    if (key != list_encoding_key) continue;
+    if (value != escaped_lines) {
+      fail(path, list_encoding_key,
+           "unknown encoding " + quoted_for_message(value) + " (this soma reads '" + escaped_lines +
+               "', or plain lines when the entry is absent)");
+    }
+    escaped = true;
+  }
+  auto list = [&](const std::string& key) {
+    const std::string& text = required(path, metadata, key);
+    return escaped ? split_escaped(path, key, text) : split_lines(text);
+  };
   TrainedModel model;
   model.network = loaded.network;
   model.loss = parse_entry(path, metadata, "loss", train::parse_loss);
@@ -210,14 +280,18 @@ Tensor TrainedModel::predict(const Tensor& raw_features) const {
 void save_trained_model(const std::string& path, const TrainedModel& model) {
   // What load_trained_model would refuse is never written.
   check_consistent(model, path + ": cannot save");
-  const Metadata metadata = {{"loss", std::string(train::loss_name(model.loss))},
-                             {"head", std::string(nn::activation_name(model.head))},
-                             {"feature_names", join_lines(model.feature_names)},
-                             {"feature_map", join_lines(model.feature_map)},
-                             {"scaler", model.scaler.to_text()},
-                             {"class_names", join_lines(model.class_names)},
-                             {"label_name", model.label_name},
-                             {"description", model.description}};
+  const bool escaped = any_line_break(model);
+  const auto list = escaped ? join_escaped : join_lines;
+  Metadata metadata = {{"loss", std::string(train::loss_name(model.loss))},
+                       {"head", std::string(nn::activation_name(model.head))},
+                       {"feature_names", list(model.feature_names)},
+                       {"feature_map", list(model.feature_map)},
+                       {"scaler", model.scaler.to_text()},
+                       {"class_names", list(model.class_names)},
+                       {"label_name", model.label_name},
+                       {"description", model.description}};
+  // Only when needed, so that every other file stays as earlier versions of soma wrote it.
+  if (escaped) metadata.emplace_back(list_encoding_key, escaped_lines);
   save_model(path, *model.network, metadata);
 }
 

@@ -1,5 +1,5 @@
-// Tests of trained models in files: round trips, files written by earlier versions of
-// soma, and every metadata entry checked against the network at load.
+// Tests of trained models in files: round trips, names with line breaks, files written by
+// earlier versions of soma, and every metadata entry checked against the network at load.
 #include "soma/io/trained_model.hpp"
 
 #include <gtest/gtest.h>
@@ -114,6 +114,34 @@ TEST_F(TrainedModelFiles, RoundTripKeepsEveryPartAndThePredictions) {
                     model);
 }
 
+// A CSV header or label may hold a quoted line break; lists stored one item per line then
+// need escaping, which an entry announces, so that older files read exactly as before.
+TEST_F(TrainedModelFiles, NamesWithLineBreaksAndBackslashesRoundTrip) {
+  TrainedModel model = three_class_model();
+  model.feature_names = {"petal\nlength", "width \\ in cm\\"};
+  model.class_names = {"two\nlines", "a\\nb", "\n"};
+  model.label_name = "the\nspecies";
+  save_trained_model(path("m.soma"), model);
+  const ModelFile file = load_model_file(path("m.soma"));
+  ASSERT_NE(file.find_metadata("list_encoding"), nullptr);
+  EXPECT_EQ(*file.find_metadata("list_encoding"), "escaped_lines");
+  EXPECT_EQ(*file.find_metadata("class_names"), "two\\nlines\na\\\\nb\n\\n\n");
+  EXPECT_EQ(*file.find_metadata("feature_names"), "petal\\nlength\nwidth \\\\ in cm\\\\\n");
+  EXPECT_EQ(*file.find_metadata("label_name"), "the\nspecies");  // one value: no escaping
+  expect_same_model(load_trained_model(path("m.soma")), model);
+}
+
+TEST_F(TrainedModelFiles, ListsWithoutLineBreaksAreStoredAsBefore) {
+  TrainedModel model = three_class_model();
+  model.class_names = {"back\\slash", "tab\there", "versi,color"};
+  save_trained_model(path("m.soma"), model);
+  const ModelFile file = load_model_file(path("m.soma"));
+  EXPECT_EQ(file.find_metadata("list_encoding"), nullptr);
+  EXPECT_EQ(*file.find_metadata("class_names"), "back\\slash\ntab\there\nversi,color\n");
+  EXPECT_EQ(*file.find_metadata("feature_names"), "petal length\npetal width\n");
+  expect_same_model(load_trained_model(path("m.soma")), model);
+}
+
 // The predictions a file gave, from the CSV `soma predict` wrote then: the predicted class
 // of each row, and its probabilities (n x classes).
 struct Predictions {
@@ -133,8 +161,8 @@ Predictions read_predictions(const std::string& file, const std::vector<std::str
   return predictions;
 }
 
-// Files written by earlier versions of soma load as they did, and predict what that soma
-// predicted.
+// Files written by soma before lists could be escaped load as they did, and predict what
+// that soma predicted.
 TEST(TrainedModelCompatibility, FilesFromEarlierVersionsGiveTheSamePredictions) {
   for (const soma::testing::EarlierModelFile& fixture : soma::testing::earlier_model_files) {
     SCOPED_TRACE(fixture.model);
@@ -207,6 +235,9 @@ TEST_F(TrainedModelFiles, EntriesThatDoNotFitTheNetworkAreRefusedNamingTheEntry)
       {"scaler", "none\nfeatures 3\n", "scaler: fitted on 3 features, but the network takes 2"},
       {"scaler", "standard\nmean 1 2\n", "scaler: scaler text: line 3: missing the 'scale' line"},
       {"label_name", "petal width", "label_name: 'petal width' is also a feature name"},
+      {"list_encoding", "json",
+       "list_encoding: unknown encoding 'json' (this soma reads 'escaped_lines', or plain "
+       "lines when the entry is absent)"},
       {"description", nullptr, "not a model trained by soma (no 'description' entry)"},
   };
   for (const BadEntry& c : three_class_cases) {
@@ -264,6 +295,17 @@ TEST_F(TrainedModelFiles, LayersThatDoNotChainAreRefused) {
             path("m.soma") +
                 ": cannot save: architecture: the layers do not chain: Dense(4 -> 3): receives 3 "
                 "features per sample, expects 4");
+}
+
+TEST_F(TrainedModelFiles, BadEscapesAreRefused) {
+  TrainedModel model = three_class_model();
+  model.class_names[0] = "two\nlines";  // written escaped, with the list_encoding entry
+  const std::string file = with_entry(model, "class_names", "a\nb\\tc\nd\n");
+  EXPECT_EQ(error_message([&] { load_trained_model(file); }),
+            file + ": class_names: item 2: a backslash must be followed by \\ or n");
+  const std::string trailing = with_entry(model, "class_names", "a\nb\nc\\\n");
+  EXPECT_EQ(error_message([&] { load_trained_model(trailing); }),
+            trailing + ": class_names: item 3: a backslash must be followed by \\ or n");
 }
 
 // The loader is fuzzed on bytes: whatever an entry holds, a refusal is a soma::Error.

@@ -39,7 +39,8 @@ struct TrainedModel {
 };
 
 // Throws soma::Error, before writing anything, for a model that load_trained_model would
-// refuse (see there).
+// refuse (see there). Names may hold any bytes, line breaks included (docs/MODEL_FORMAT.md
+// says how lists are stored).
 void save_trained_model(const std::string& path, const TrainedModel& model);
 // Throws soma::Error starting with the path for a missing, damaged or foreign file, and for
 // one whose entries do not fit its network, naming the entry: "PATH: class_names: 2 names,
