@@ -12,6 +12,26 @@
 
 namespace soma::cli {
 
+namespace {
+
+// A class name or description for the text report, on one line: a line break in a name (a
+// quoted CSV label may hold one) is shown as \n, so that the table keeps its rows.
+std::string one_line(const std::string& text) {
+  std::string out;
+  for (const char c : text) {
+    if (c == '\n') {
+      out += "\\n";
+    } else if (c == '\r') {
+      out += "\\r";
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
 int run_eval(int argc, const char* const* argv, int first) {
   ArgumentParser parser("soma eval", "soma eval MODEL --data NAME|FILE.csv [--json]",
                         "Evaluates a model saved by 'soma train --save' on data: the loss, and\n"
@@ -58,8 +78,8 @@ int run_eval(int argc, const char* const* argv, int first) {
     std::printf("%s\n", json.str().c_str());
     return exit_ok;
   }
-  std::printf("model     %s\ndata      %lld samples of %s\n", model.description.c_str(),
-              static_cast<long long>(dataset.size()), arguments.value("--data")->c_str());
+  std::printf("model     %s\ndata      %lld samples of %s\n", one_line(model.description).c_str(),
+              static_cast<long long>(dataset.size()), one_line(*arguments.value("--data")).c_str());
   std::printf("loss      %.6f\n", result.loss);
   if (!classification) {
     std::printf("rmse      %.6f\n", result.rmse);
@@ -67,14 +87,15 @@ int run_eval(int argc, const char* const* argv, int first) {
   }
   std::printf("accuracy  %.4f\n\nconfusion matrix (rows: true class, columns: predicted)\n",
               result.accuracy);
+  std::vector<std::string> names;
+  for (const std::string& name : model.class_names) names.push_back(one_line(name));
   size_t width = 6;
-  for (const std::string& name : model.class_names) width = std::max(width, name.size() + 2);
+  for (const std::string& name : names) width = std::max(width, name.size() + 2);
   std::printf("%*s", static_cast<int>(width), "");
-  for (const std::string& name : model.class_names)
-    std::printf("%*s", static_cast<int>(width), name.c_str());
+  for (const std::string& name : names) std::printf("%*s", static_cast<int>(width), name.c_str());
   std::printf("\n");
   for (size_t row = 0; row < classes; ++row) {
-    std::printf("%*s", static_cast<int>(width), model.class_names[row].c_str());
+    std::printf("%*s", static_cast<int>(width), names[row].c_str());
     for (int64_t count : confusion[row])
       std::printf("%*lld", static_cast<int>(width), static_cast<long long>(count));
     std::printf("\n");

@@ -12,8 +12,13 @@ namespace soma::cli {
 
 namespace {
 
+// RFC 4180 quoting where soma's CSV reader needs it to read the text back unchanged: for a
+// comma, a quote or a line break (a quoted CSV header or label may hold one), and for spaces
+// around the text, which the reader drops from unquoted fields.
 std::string csv_field(const std::string& text) {
-  if (text.find_first_of(",\"\n") == std::string::npos) return text;
+  const bool padded = !text.empty() && (text.front() == ' ' || text.front() == '\t' ||
+                                        text.back() == ' ' || text.back() == '\t');
+  if (!padded && text.find_first_of(",\"\n\r") == std::string::npos) return text;
   std::string quoted = "\"";
   for (char c : text) quoted += c == '"' ? std::string("\"\"") : std::string(1, c);
   return quoted + "\"";

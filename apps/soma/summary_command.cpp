@@ -25,14 +25,13 @@ int run_summary(int argc, const char* const* argv, int first) {
     std::fputs(parser.help().c_str(), stdout);
     return exit_ok;
   }
-  std::shared_ptr<nn::Sequential> network;
-  int64_t inputs = 0;
+  nn::Summary summary;
   if (auto path = arguments.value("--model")) {
     if (arguments.has("--arch")) throw UsageError("give --arch or --model, not both");
     const io::TrainedModel model = io::load_trained_model(*path);
-    network = model.network;
-    inputs = static_cast<int64_t>(model.feature_map.empty() ? model.feature_names.size()
-                                                            : model.feature_map.size());
+    const auto inputs = static_cast<int64_t>(model.feature_map.empty() ? model.feature_names.size()
+                                                                       : model.feature_map.size());
+    summary = nn::summarize(*model.network, inputs);
   } else if (auto arch = arguments.value("--arch")) {
     nn::NetworkSpec spec{.layer_sizes = nn::parse_layer_sizes(*arch)};
     if (auto name = arguments.value("--activation"))
@@ -40,13 +39,11 @@ int run_summary(int argc, const char* const* argv, int first) {
     if (auto name = arguments.value("--output-activation")) {
       spec.output_activation = nn::parse_activation(*name);
     }
-    Generator generator(0);
-    network = nn::build_network(spec, generator);
-    inputs = spec.layer_sizes.front();
+    // Counted from the sizes: nothing is built, so any size parse_layer_sizes allows works.
+    summary = nn::summarize(nn::layers_of(spec), spec.layer_sizes.front());
   } else {
     throw UsageError("--arch SIZES or --model MODEL is required");
   }
-  const nn::Summary summary = nn::summarize(*network, inputs);
   if (!arguments.has("--json")) {
     std::fputs(summary.to_string().c_str(), stdout);
     return exit_ok;

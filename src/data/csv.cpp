@@ -31,18 +31,20 @@ std::string location(const std::string& file, int64_t line, size_t column) {
   return file + ":" + std::to_string(line) + ":" + std::to_string(column) + ": ";
 }
 
-// A cell as a message shows it: quoted, and cut short so that one bad cell cannot flood
-// the terminal.
+// A cell as a message shows it: quoted, on one line (a quoted field may hold a line break),
+// and cut short so that one bad cell cannot flood the terminal.
 std::string quoted(std::string_view text) {
   constexpr size_t longest = 40;
-  if (text.size() <= longest) return "'" + std::string(text) + "'";
-  return "'" + std::string(text.substr(0, longest - 3)) + "...'";
+  if (text.size() <= longest) return quoted_for_message(text);
+  return "'" + printable_for_message(text.substr(0, longest - 3)) + "...'";
 }
 
 // "a, b, c", or the first `limit` and a count of the rest, for lists of columns and classes.
 std::string join_names(const std::vector<std::string>& names, size_t limit = 20) {
   std::string text;
-  for (size_t i = 0; i < names.size() && i < limit; ++i) text += (i == 0 ? "" : ", ") + names[i];
+  for (size_t i = 0; i < names.size() && i < limit; ++i) {
+    text += (i == 0 ? "" : ", ") + printable_for_message(names[i]);
+  }
   if (names.size() > limit) text += ", ... (" + std::to_string(names.size()) + " in all)";
   return text;
 }

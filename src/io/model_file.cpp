@@ -45,10 +45,6 @@ std::string hex(uint32_t value) {
   return text.data();
 }
 
-std::string quoted(std::string_view text) {
-  return "'" + std::string(text) + "'";
-}
-
 uint32_t checksum_of(std::string_view bytes) {
   return crc32(std::as_bytes(std::span(bytes.data(), bytes.size())));
 }
@@ -100,18 +96,21 @@ size_t check_encodable(const ModelFile& contents, const std::string& context) {
   }
   std::set<std::string_view> seen;
   for (const auto& [key, value] : contents.metadata) {
-    if (!seen.insert(key).second) throw Error(context + ": duplicate metadata key " + quoted(key));
+    if (!seen.insert(key).second)
+      throw Error(context + ": duplicate metadata key " + quoted_for_message(key));
     if (key.size() > u32_max || value.size() > u32_max) {
-      throw Error(context + ": metadata entry " + quoted(key.substr(0, 40)) +
+      throw Error(context + ": metadata entry " + quoted_for_message(key.substr(0, 40)) +
                   " is longer than 4 GiB");
     }
   }
   seen.clear();
   size_t value_bytes = 0;
   for (const auto& [name, tensor] : contents.tensors) {
-    if (!seen.insert(name).second) throw Error(context + ": duplicate tensor name " + quoted(name));
+    if (!seen.insert(name).second)
+      throw Error(context + ": duplicate tensor name " + quoted_for_message(name));
     if (name.size() > u32_max) throw Error(context + ": a tensor name is longer than 4 GiB");
-    if (!tensor.defined()) throw Error(context + ": tensor " + quoted(name) + " is undefined");
+    if (!tensor.defined())
+      throw Error(context + ": tensor " + quoted_for_message(name) + " is undefined");
     value_bytes += static_cast<size_t>(tensor.numel()) * 4;
   }
   return value_bytes;
@@ -223,7 +222,7 @@ uint32_t read_count(Reader& reader, const char* entries) {
 }
 
 Tensor read_tensor(Reader& reader, const std::string& name) {
-  const std::string what = "tensor " + quoted(name);
+  const std::string what = "tensor " + quoted_for_message(name);
   const uint32_t rank = reader.u32("the rank of " + what);
   if (rank > static_cast<uint32_t>(Shape::max_rank)) {
     fail(reader.name(), what + " has rank " + std::to_string(rank) + ", but at most " +
@@ -266,15 +265,17 @@ ModelFile read_entries(Reader& reader) {
   const uint32_t metadata_count = read_count(reader, "metadata entries");
   for (uint32_t i = 0; i < metadata_count; ++i) {
     std::string key = reader.text("the key of metadata entry " + std::to_string(i));
-    if (!seen.insert(key).second) fail(reader.name(), "duplicate metadata key " + quoted(key));
-    std::string value = reader.text("the value of metadata entry " + quoted(key));
+    if (!seen.insert(key).second)
+      fail(reader.name(), "duplicate metadata key " + quoted_for_message(key));
+    std::string value = reader.text("the value of metadata entry " + quoted_for_message(key));
     result.metadata.emplace_back(std::move(key), std::move(value));
   }
   seen.clear();
   const uint32_t tensor_count = read_count(reader, "tensors");
   for (uint32_t i = 0; i < tensor_count; ++i) {
     std::string name = reader.text("the name of tensor " + std::to_string(i));
-    if (!seen.insert(name).second) fail(reader.name(), "duplicate tensor name " + quoted(name));
+    if (!seen.insert(name).second)
+      fail(reader.name(), "duplicate tensor name " + quoted_for_message(name));
     Tensor tensor = read_tensor(reader, name);
     result.tensors.emplace_back(std::move(name), std::move(tensor));
   }

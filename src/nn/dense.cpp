@@ -31,7 +31,11 @@ Tensor Dense::forward(const Tensor& input) {
 }
 
 std::string Dense::describe() const {
-  return "Dense(" + std::to_string(inputs_) + " -> " + std::to_string(outputs_) + ")";
+  return description(inputs_, outputs_);
+}
+
+std::string Dense::description(int64_t inputs, int64_t outputs) {
+  return "Dense(" + std::to_string(inputs) + " -> " + std::to_string(outputs) + ")";
 }
 
 int64_t Dense::output_features(int64_t input_features) const {

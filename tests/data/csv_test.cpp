@@ -349,6 +349,23 @@ TEST(CsvForModel, FeatureErrors) {
             "new.csv:2:2: 'x' is not a number (column 'b')");
 }
 
+// A quoted header may hold a line break (CRLF inside quotes reads as LF); a model trained on
+// it finds the column again, and messages naming such columns stay on one line.
+TEST(CsvForModel, ColumnNamesWithLineBreaks) {
+  EXPECT_EQ(parse_csv_features("\"b\r\nc\",\"a\"\n2,1\n", "new.csv", {"a", "b\nc"}, "").to_vector(),
+            (std::vector<float>{1, 2}));
+  EXPECT_EQ(error_message([] {
+              parse_csv_features("\"a\nb\",c\n1,2\n", "new.csv", {"a\nb", "c", "x\ny"}, "");
+            }),
+            "new.csv: no column 'x\\x0Ay', which the model needs (columns: a\\x0Ab, c)");
+  const CsvSchema schema{{"x"}, "y", {"one\nline", "two"}};
+  EXPECT_EQ(
+      parse_csv_with_schema("x,y\n1,\"one\nline\"\n2,two\n", "t.csv", schema).targets.to_vector(),
+      (std::vector<float>{0, 1}));
+  EXPECT_EQ(error_message([&] { parse_csv_with_schema("x,y\n1,\"thr\nee\"\n", "t.csv", schema); }),
+            "t.csv:2: label 'thr\\x0Aee' was not seen in training (known: one\\x0Aline, two)");
+}
+
 TEST(CsvForModel, LoadCsvFeaturesReadsAFile) {
   const TempFile file("predict.csv", "x2,x1\n0.5,1.5\n");
   EXPECT_EQ(load_csv_features(file.path(), {"x1", "x2"}, "label").to_vector(),

@@ -464,6 +464,11 @@ TEST(ModelFileTest, DuplicatesInAFileAreRejected) {
                              .f32(2.0f)
                              .with_checksum()),
             "model.soma: duplicate tensor name 'w'");
+  // Names are the file's bytes: shown with control characters escaped, on one line.
+  EXPECT_EQ(
+      decode_error(
+          Bytes::header().u32(2).text("k\n").text("").text("k\n").text("").u32(0).with_checksum()),
+      "model.soma: duplicate metadata key 'k\\x0A'");
 }
 
 // --- files ------------------------------------------------------------------------------

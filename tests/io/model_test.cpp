@@ -1,5 +1,6 @@
 // Tests of saving and loading networks: bit-identical predictions after a round trip,
-// metadata, and clear errors for wrong architectures and damaged files.
+// metadata, and clear errors for wrong architectures, damaged files, architectures that do
+// not match the file's tensors (checked before building) and weights that are not finite.
 #include "soma/io/model.hpp"
 
 #include <gmock/gmock.h>
@@ -8,13 +9,17 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <limits>
 
 #include "soma/data/synthetic.hpp"
 #include "soma/nn/network_spec.hpp"
 #include "soma/train/fit.hpp"
+#include "support/error_message.hpp"
 
 namespace soma::io {
 namespace {
+
+using soma::testing::error_message;
 
 class ModelFiles : public ::testing::Test {
  protected:
@@ -125,6 +130,76 @@ TEST_F(ModelFiles, FilesWithoutANetworkOrWithMissingWeightsAreRefused) {
   EXPECT_THAT([&] { load_model(path("badarch.soma")); },
               ::testing::ThrowsMessage<Error>(::testing::HasSubstr(
                   "badarch.soma: architecture line 2 ('conv 3'): unknown layer 'conv'")));
+}
+
+// The review's 338-byte file declared a huge dense layer, which was built (gigabytes
+// allocated and zeroed) before any tensor was compared with it.
+TEST_F(ModelFiles, ArchitectureIsCheckedAgainstTheTensorsBeforeBuilding) {
+  const ModelFile small{{{"architecture", "dense 2 3\n"}},
+                        {{"0.weight", zeros({2, 3})}, {"0.bias", zeros({3})}}};
+  ModelFile huge = small;
+  // 8 TB of weights: building it first would throw std::bad_alloc, or worse.
+  huge.metadata[0].second = "dense 2 1000000000000\n";
+  save_model_file(path("huge.soma"), huge);
+  EXPECT_EQ(error_message([&] { load_model(path("huge.soma")); }),
+            path("huge.soma") +
+                ": '0.weight' has shape (2x3) in the file but (2x1000000000000) in its "
+                "architecture");
+  ModelFile no_tensors = huge;
+  no_tensors.metadata[0].second = "dense 2 16777216\ndense 16777216 16777216\n";
+  no_tensors.tensors.clear();
+  save_model_file(path("empty.soma"), no_tensors);
+  EXPECT_EQ(error_message([&] { load_model(path("empty.soma")); }),
+            path("empty.soma") + ": the file has no weights for '0.weight'");
+  ModelFile extra = small;
+  extra.tensors.emplace_back("1.weight\n", zeros({1}));
+  save_model_file(path("extra.soma"), extra);
+  EXPECT_EQ(error_message([&] { load_model(path("extra.soma")); }),
+            path("extra.soma") + ": the file has weights '1.weight\\x0A' its architecture lacks");
+  save_model_file(path("small.soma"), small);
+  EXPECT_EQ(load_model(path("small.soma")).network->parameter_count(), 9);
+}
+
+TEST_F(ModelFiles, NonFiniteWeightsAreRefusedNamingTheTensorAndTheIndex) {
+  auto network = trained_network();
+  save_model(path("good.soma"), *network);
+  struct Case {
+    const char* tensor;
+    int64_t index;
+    float value;
+    std::string message;
+  };
+  const std::vector<Case> cases = {
+      {"0.weight", 7, std::numeric_limits<float>::quiet_NaN(),
+       "tensor '0.weight' holds nan at index 7 (element [1, 1] of (2x6)); weights must be "
+       "finite"},
+      {"2.bias", 5, std::numeric_limits<float>::infinity(),
+       "tensor '2.bias' holds inf at index 5 (element [5] of (6)); weights must be finite"},
+      {"4.weight", 0, -std::numeric_limits<float>::infinity(),
+       "tensor '4.weight' holds -inf at index 0 (element [0, 0] of (6x3)); weights must be "
+       "finite"},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.tensor);
+    ModelFile file = load_model_file(path("good.soma"));
+    for (auto& [name, tensor] : file.tensors) {
+      if (name == c.tensor) tensor.data()[c.index] = c.value;
+    }
+    save_model_file(path("bad.soma"), file);
+    EXPECT_EQ(error_message([&] { load_model(path("bad.soma")); }),
+              path("bad.soma") + ": " + c.message);
+    const std::vector<float> before = network->parameters()[0].to_vector();
+    EXPECT_EQ(error_message([&] { load_weights(path("bad.soma"), *network); }),
+              path("bad.soma") + ": " + c.message);
+    EXPECT_EQ(network->parameters()[0].to_vector(), before);  // nothing was copied
+  }
+  // Saving refuses them too, before writing anything.
+  network->parameters()[1].data()[2] = std::numeric_limits<float>::quiet_NaN();
+  EXPECT_EQ(error_message([&] { save_model(path("never.soma"), *network); }),
+            path("never.soma") +
+                ": cannot save: tensor '0.bias' holds nan at index 2 (element [2] of (6)); "
+                "weights must be finite");
+  EXPECT_FALSE(std::filesystem::exists(path("never.soma")));
 }
 
 }  // namespace

@@ -1,5 +1,6 @@
 // Tests network specs: parse_layer_sizes and its errors, the layers and parameters
-// build_network makes, seeded reproducibility, and architecture text round trips.
+// build_network makes, seeded reproducibility, architecture text round trips, and layer
+// descriptions counted exactly and refused before building when memory cannot hold them.
 #include "soma/nn/network_spec.hpp"
 
 #include <gtest/gtest.h>
@@ -23,6 +24,7 @@ using soma::nn::Activation;
 using soma::nn::ActivationKind;
 using soma::nn::Dense;
 using soma::nn::Initializer;
+using soma::nn::LayerSpec;
 using soma::nn::NetworkSpec;
 using soma::nn::Sequential;
 
@@ -245,6 +247,93 @@ TEST(NetworkSpecTest, ArchitectureErrorsNameTheLine) {
             "architecture: no layers");
   EXPECT_EQ(error_message([] { soma::nn::build_from_architecture("\n  \n"); }),
             "architecture: no layers");
+}
+
+TEST(NetworkSpecTest, ArchitectureErrorsShowControlCharactersEscaped) {
+  // A model file's architecture is untrusted text: its error stays on one line.
+  EXPECT_EQ(error_message([] { soma::nn::parse_architecture("dense 2 3\r\nlayer\x01\x7F 2"); }),
+            "architecture line 2 ('layer\\x01\\x7F 2'): unknown layer 'layer\\x01\\x7F' "
+            "(expected dense or activation)");
+}
+
+TEST(NetworkSpecTest, ParsesArchitectureIntoLayersWithoutBuilding) {
+  const std::vector<LayerSpec> layers = soma::nn::parse_architecture(
+      "dense 3 4\nactivation leaky_relu 0.2\ndense 4 2 no_bias\nactivation softmax\n");
+  ASSERT_EQ(layers.size(), 4u);
+  EXPECT_EQ(layers[0].kind, LayerSpec::Kind::dense);
+  EXPECT_EQ(layers[0].inputs, 3);
+  EXPECT_EQ(layers[0].outputs, 4);
+  EXPECT_TRUE(layers[0].bias);
+  EXPECT_EQ(layers[1].kind, LayerSpec::Kind::activation);
+  EXPECT_EQ(layers[1].activation, ActivationKind::leaky_relu);
+  EXPECT_EQ(layers[1].negative_slope, 0.2f);
+  EXPECT_FALSE(layers[2].bias);
+  EXPECT_EQ(layers[3].activation, ActivationKind::softmax);
+  EXPECT_EQ(soma::nn::parameter_count(layers), 3 * 4 + 4 + 4 * 2);
+}
+
+// parameter_shapes must name and shape parameters exactly as the built network does: the
+// model loader compares a file's tensors with it before building anything.
+TEST(NetworkSpecTest, ParameterShapesAreThoseOfTheBuiltNetwork) {
+  for (const char* text : {"dense 3 4\nactivation tanh\ndense 4 2 no_bias\ndense 2 5\n",
+                           "activation relu\ndense 1 1\n"}) {
+    SCOPED_TRACE(text);
+    const auto network = soma::nn::build_from_architecture(text);
+    const auto expected = network->named_parameters();
+    const auto shapes = soma::nn::parameter_shapes(soma::nn::parse_architecture(text));
+    ASSERT_EQ(shapes.size(), expected.size());
+    for (size_t i = 0; i < shapes.size(); ++i) {
+      EXPECT_EQ(shapes[i].name, expected[i].first);
+      EXPECT_EQ(shapes[i].shape, expected[i].second.shape()) << shapes[i].name;
+    }
+    EXPECT_EQ(soma::nn::parameter_count(soma::nn::parse_architecture(text)),
+              network->parameter_count());
+  }
+  NetworkSpec spec{{2, 16, 16, 1}, ActivationKind::tanh, ActivationKind::sigmoid};
+  const std::vector<LayerSpec> layers = soma::nn::layers_of(spec);
+  Generator generator(1);
+  EXPECT_EQ(soma::nn::build_network(spec, generator)->architecture(),
+            soma::nn::build_layers(layers, {}, generator)->architecture());
+}
+
+TEST(NetworkSpecTest, CountsParametersOfHugeNetworksExactlyAndRefusesOverflow) {
+  // 2 x 2^24 + 2^24, 2^24 x 2^24 + 2^24 and 2^24 + 1: counted, nothing allocated.
+  const std::vector<LayerSpec> huge =
+      soma::nn::layers_of({.layer_sizes = {2, 1 << 24, 1 << 24, 1}});
+  EXPECT_EQ(soma::nn::parameter_count(huge), 281475060596737);
+  EXPECT_EQ(
+      error_message([] {
+        soma::nn::parameter_count(soma::nn::parse_architecture("dense 9223372036854775807 2"));
+      }),
+      "Dense(9223372036854775807 -> 2): the parameter count overflows a 64-bit integer");
+  // Each layer 2^62 parameters: the sum overflows.
+  EXPECT_EQ(error_message([] {
+              soma::nn::parameter_count(soma::nn::parse_architecture(
+                  "dense 4611686018427387904 1 no_bias\ndense 1 4611686018427387904 no_bias"));
+            }),
+            "the network's parameter count overflows a 64-bit integer");
+}
+
+TEST(NetworkSpecTest, NetworksLargerThanMemoryAreRefusedBeforeBuilding) {
+  const int64_t limit = soma::nn::buildable_parameter_limit();
+  EXPECT_GE(limit, int64_t{1} << 24);  // any machine that runs the tests holds 64 MiB
+  Generator generator(1);
+  // 1 PiB of weights: more than any machine's memory, refused at once instead of bad_alloc.
+  const std::string message = error_message([&] {
+    soma::nn::build_network({.layer_sizes = {2, 1 << 24, 1 << 24, 1}}, generator);
+  });
+  EXPECT_TRUE(contains(message,
+                       "a network of 281475060596737 parameters needs 1.0 PiB for its float32 "
+                       "weights alone, more than this machine's "))
+      << message;
+  EXPECT_TRUE(message.ends_with(" of memory")) << message;
+  EXPECT_TRUE(contains(
+      error_message([] { soma::nn::build_from_architecture("dense 100000000 100000000 no_bias"); }),
+      "a network of 10000000000000000 parameters needs 35.5 PiB"));
+  EXPECT_EQ(error_message([&] {
+              soma::nn::build_network({.layer_sizes = {2, 0, 1}}, generator);
+            }),
+            "build_network: layer sizes must be positive, got 0");
 }
 
 }  // namespace

@@ -1,5 +1,6 @@
 // Tests summarize: the rows, output sizes, parameter counts and formulas of an 8-9-9-9-4
-// network, the rendered table, and the error when layer sizes do not chain.
+// network, the rendered table, the error when layer sizes do not chain, and summaries of
+// layer descriptions that are never built.
 #include "soma/nn/summary.hpp"
 
 #include <gtest/gtest.h>
@@ -21,6 +22,7 @@ using soma::Generator;
 using soma::nn::ActivationKind;
 using soma::nn::Dense;
 using soma::nn::DenseOptions;
+using soma::nn::LayerSpec;
 using soma::nn::NetworkSpec;
 using soma::nn::Sequential;
 using soma::nn::Summary;
@@ -99,6 +101,53 @@ TEST(SummaryTest, EmptyNetworkHasNoRows) {
   EXPECT_TRUE(summary.rows.empty());
   EXPECT_EQ(summary.total_parameters, 0);
   EXPECT_TRUE(contains(summary.to_string(), "total parameters: 0\n"));
+}
+
+TEST(SummaryTest, LayerDescriptionsGiveTheSameTableAsTheBuiltNetwork) {
+  const NetworkSpec spec{.layer_sizes = {8, 9, 9, 9, 4},
+                         .output_activation = ActivationKind::softmax};
+  Generator generator(1);
+  const Summary built = soma::nn::summarize(*soma::nn::build_network(spec, generator), 8);
+  const Summary described = soma::nn::summarize(soma::nn::layers_of(spec), 8);
+  EXPECT_EQ(described.to_string(), built.to_string());
+  EXPECT_EQ(described.total_parameters, 301);
+  EXPECT_EQ(described.rows.back().layer, "Softmax");
+
+  const Summary no_bias = soma::nn::summarize(
+      soma::nn::parse_architecture("dense 3 5 no_bias\nactivation leaky_relu"), 3);
+  ASSERT_EQ(no_bias.rows.size(), 2u);
+  EXPECT_EQ(no_bias.rows[0].formula, "3 x 5");
+  EXPECT_EQ(no_bias.rows[1].layer, "LeakyReLU");
+  EXPECT_EQ(no_bias.rows[1].output_features, 5);
+}
+
+// soma summary --arch 2-16777216-16777216-1 once built the network to count it (bad_alloc).
+TEST(SummaryTest, HugeNetworksAreCountedFromTheirShapes) {
+  const Summary summary =
+      soma::nn::summarize(soma::nn::layers_of({.layer_sizes = {2, 1 << 24, 1 << 24, 1}}), 2);
+  ASSERT_EQ(summary.rows.size(), 5u);
+  EXPECT_EQ(summary.rows[2].layer, "Dense(16777216 -> 16777216)");
+  EXPECT_EQ(summary.rows[2].parameters, 281474993487872);
+  EXPECT_EQ(summary.rows[2].formula, "16777216 x 16777216 + 16777216");
+  EXPECT_EQ(summary.total_parameters, 281475060596737);
+}
+
+TEST(SummaryTest, LayerDescriptionsThatDoNotChainOrOverflowAreRefused) {
+  EXPECT_EQ(error_message([] {
+              soma::nn::summarize(soma::nn::parse_architecture("dense 2 3\ndense 4 1"), 2);
+            }),
+            "Dense(4 -> 1): receives 3 features per sample, expects 4");
+  EXPECT_EQ(error_message([] {
+              soma::nn::summarize(soma::nn::parse_architecture("dense 3 9223372036854775807"), 3);
+            }),
+            "Dense(3 -> 9223372036854775807): the parameter count overflows a 64-bit integer");
+  EXPECT_EQ(error_message([] {
+              soma::nn::summarize(
+                  soma::nn::parse_architecture("dense 4611686018427387904 1 no_bias\n"
+                                               "dense 1 4611686018427387904 no_bias"),
+                  4611686018427387904);
+            }),
+            "summary: the network's parameter count overflows a 64-bit integer");
 }
 
 }  // namespace

@@ -4,6 +4,7 @@
 
 #include <stdexcept>
 #include <string>
+#include <string_view>
 
 namespace soma {
 
@@ -11,5 +12,10 @@ class Error : public std::runtime_error {
  public:
   explicit Error(const std::string& message);
 };
+
+// `text` for an error message, with each control character (a line break included) written
+// as \xNN, so that a message quoting any input stays on one line; and the same in quotes.
+std::string printable_for_message(std::string_view text);
+std::string quoted_for_message(std::string_view text);
 
 }  // namespace soma

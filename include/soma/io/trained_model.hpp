@@ -7,6 +7,7 @@
 
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "soma/data/scaler.hpp"
@@ -37,8 +38,20 @@ struct TrainedModel {
   Tensor predict(const Tensor& raw_features) const;
 };
 
+// Throws soma::Error, before writing anything, for a model that load_trained_model would
+// refuse (see there). Names may hold any bytes, line breaks included (docs/MODEL_FORMAT.md
+// says how lists are stored).
 void save_trained_model(const std::string& path, const TrainedModel& model);
-// Throws soma::Error starting with the path for a missing, damaged or foreign file.
+// Throws soma::Error starting with the path for a missing, damaged or foreign file, and for
+// one whose entries do not fit its network, naming the entry: "PATH: class_names: 2 names,
+// but a network with 3 outputs predicts one per output". Checked: loss and head parse and
+// agree (sigmoid for bce_with_logits, softmax for cross_entropy, identity otherwise);
+// feature_names are unique and not empty, and they (or the feature map's known names, of
+// two features) are as many as the network's inputs; the scaler was fitted on that many;
+// class_names are unique and fit the outputs (1 output: 2 classes; K outputs: K classes;
+// regression: none, with squared_error); label_name is not a feature name.
 TrainedModel load_trained_model(const std::string& path);
+// The same from the bytes of a model file; `name_for_errors` starts every message.
+TrainedModel decode_trained_model(std::string_view bytes, const std::string& name_for_errors);
 
 }  // namespace soma::io

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
 
 #include "soma/nn/init.hpp"
 #include "soma/nn/module.hpp"
@@ -22,6 +23,8 @@ class Dense : public Module {
 
   Tensor forward(const Tensor& input) override;
   std::string describe() const override;
+  // describe()'s text for a layer of these sizes, without building one: "Dense(2 -> 16)".
+  static std::string description(int64_t inputs, int64_t outputs);
   int64_t output_features(int64_t input_features) const override;
   std::string architecture() const override;
 
