@@ -1,11 +1,11 @@
 // ArgumentParser: strict parsing, with errors that say which option was wrong and how.
 #include "arguments.hpp"
 
-#include <unistd.h>
-
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+
+#include "soma/core/memory.hpp"
 
 namespace soma::cli {
 
@@ -189,35 +189,12 @@ std::vector<std::string> parse_list(const std::string& option, const std::string
 
 namespace soma::cli {
 
-double parameter_count(const std::vector<int64_t>& layer_sizes) {
-  double count = 0.0;
-  for (size_t layer = 1; layer < layer_sizes.size(); ++layer) {
-    count +=
-        static_cast<double>(layer_sizes[layer - 1] + 1) * static_cast<double>(layer_sizes[layer]);
-  }
-  return count;
-}
-
-std::string memory_text(double bytes) {
-  const char* units[] = {"bytes", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"};
-  size_t unit = 0;
-  while (bytes >= 1024.0 && unit + 1 < std::size(units)) {
-    bytes /= 1024.0;
-    ++unit;
-  }
-  char text[32];
-  std::snprintf(text, sizeof text, unit == 0 ? "%.0f %s" : "%.1f %s", bytes, units[unit]);
-  return text;
-}
-
 void check_memory(const std::string& what, double bytes) {
-  const long pages = ::sysconf(_SC_PHYS_PAGES);
-  const long page_size = ::sysconf(_SC_PAGESIZE);
-  if (pages <= 0 || page_size <= 0) return;  // unknown: nothing to compare with
-  const double memory = static_cast<double>(pages) * static_cast<double>(page_size);
-  if (bytes > memory) {
-    throw UsageError(what + " would need about " + memory_text(bytes) +
-                     " of memory, more than this machine's " + memory_text(memory));
+  const std::optional<uint64_t> memory = physical_memory_bytes();
+  if (memory && bytes > static_cast<double>(*memory)) {
+    throw UsageError(what + " would need about " + binary_size(bytes) +
+                     " of memory, more than this machine's " +
+                     binary_size(static_cast<double>(*memory)));
   }
 }
 

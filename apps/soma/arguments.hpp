@@ -80,11 +80,6 @@ std::vector<std::string> parse_list(const std::string& option, const std::string
 // What options may ask of the machine, checked before anything is allocated, so that
 // `--arch 2-16777216-16777216-1` is a one-line refusal rather than std::bad_alloc.
 
-// The weights and biases of a fully connected network with these layer sizes, as a double:
-// sizes of up to 2^24 multiply beyond what int64_t holds.
-double parameter_count(const std::vector<int64_t>& layer_sizes);
-// "512 bytes", "3.5 GiB".
-std::string memory_text(double bytes);
 // Throws UsageError "WHAT would need about 4.0 PiB of memory, more than this machine's
 // 125.7 GiB" when `bytes` exceed the physical memory.
 void check_memory(const std::string& what, double bytes);

@@ -237,11 +237,8 @@ int run_graph(int argc, const char* const* argv, int first) {
     check_drawable(level, static_cast<double>(network->parameter_count()));
   } else if (auto arch = arguments.value("--arch")) {
     nn::NetworkSpec spec{.layer_sizes = nn::parse_layer_sizes(*arch)};
-    // Checked before the network exists: 2-16777216-16777216-1 would not fit in memory.
-    check_drawable(level, parameter_count(spec.layer_sizes));
-    check_memory("--arch " + *arch + ": a network of " +
-                     count_text(parameter_count(spec.layer_sizes)) + " parameters",
-                 4.0 * parameter_count(spec.layer_sizes));
+    // Checked before the network exists (build_network refuses one too large to hold).
+    check_drawable(level, static_cast<double>(nn::parameter_count(nn::layers_of(spec))));
     if (auto name = arguments.value("--activation"))
       spec.hidden_activation = nn::parse_activation(*name);
     if (auto name = arguments.value("--output-activation")) {

@@ -227,15 +227,13 @@ void check_training_memory(const std::vector<int64_t>& sizes, const std::string&
       batch_size == 0 || batch_size > training_rows ? training_rows : batch_size;
   double units = 0.0;
   for (const int64_t size : sizes) units += static_cast<double>(size);
-  const double parameters = parameter_count(sizes);
+  const int64_t parameters = nn::parameter_count(nn::layers_of({.layer_sizes = sizes}));
   const double floats =
-      5.0 * parameters +
+      5.0 * static_cast<double>(parameters) +
       4.0 * units * static_cast<double>(batch_rows + std::min<int64_t>(samples, 1024)) +
       3.0 * static_cast<double>(samples) * static_cast<double>(sizes.front());
-  char count[32];
-  std::snprintf(count, sizeof count, "%.0f", parameters);
-  check_memory("training " + architecture + " (" + count + " parameters, batches of " +
-                   std::to_string(batch_rows) + " rows)",
+  check_memory("training " + architecture + " (" + std::to_string(parameters) +
+                   " parameters, batches of " + std::to_string(batch_rows) + " rows)",
                4.0 * floats);
 }
 

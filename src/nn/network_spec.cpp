@@ -2,8 +2,6 @@
 // parameters, and building networks from them.
 #include "soma/nn/network_spec.hpp"
 
-#include <unistd.h>
-
 #include <algorithm>
 #include <charconv>
 #include <cmath>
@@ -13,26 +11,10 @@
 #include <sstream>
 
 #include "soma/core/error.hpp"
+#include "soma/core/memory.hpp"
 #include "soma/nn/dense.hpp"
 
 namespace soma::nn {
-
-namespace {
-
-// "1.5 GiB": bytes in the largest binary unit that keeps the number at least 1.
-std::string binary_size(double bytes) {
-  constexpr const char* units[] = {"bytes", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"};
-  size_t unit = 0;
-  while (bytes >= 1024.0 && unit + 1 < std::size(units)) {
-    bytes /= 1024.0;
-    ++unit;
-  }
-  char text[48];
-  std::snprintf(text, sizeof text, unit == 0 ? "%.0f %s" : "%.1f %s", bytes, units[unit]);
-  return text;
-}
-
-}  // namespace
 
 std::vector<int64_t> parse_layer_sizes(std::string_view text) {
   std::vector<int64_t> sizes;
@@ -175,11 +157,9 @@ int64_t parameter_count(const std::vector<LayerSpec>& layers) {
 }
 
 int64_t buildable_parameter_limit() {
-  const long pages = ::sysconf(_SC_PHYS_PAGES);
-  const long page_size = ::sysconf(_SC_PAGESIZE);
-  if (pages <= 0 || page_size <= 0) return std::numeric_limits<int64_t>::max();  // unknown
-  const uint64_t bytes = static_cast<uint64_t>(pages) * static_cast<uint64_t>(page_size);
-  return static_cast<int64_t>(std::min<uint64_t>(bytes / sizeof(float), INT64_MAX));
+  const std::optional<uint64_t> bytes = physical_memory_bytes();
+  if (!bytes) return std::numeric_limits<int64_t>::max();  // unknown
+  return static_cast<int64_t>(std::min<uint64_t>(*bytes / sizeof(float), INT64_MAX));
 }
 
 std::shared_ptr<Sequential> build_layers(const std::vector<LayerSpec>& layers,
