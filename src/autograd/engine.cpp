@@ -167,13 +167,4 @@ void backward(const Tensor& root, const Tensor& seed, bool retain_graph) {
   backpropagate(topological_order(root), seed, retain_graph);
 }
 
-// Until the members are replaced by soma::backward at their call sites.
-void Tensor::backward(bool retain_graph) const {
-  soma::backward(*this, retain_graph);
-}
-
-void Tensor::backward(const Tensor& seed, bool retain_graph) const {
-  soma::backward(*this, seed, retain_graph);
-}
-
 }  // namespace soma

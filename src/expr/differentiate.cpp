@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <unordered_map>
 
+#include "soma/autograd/engine.hpp"
 #include "soma/autograd/graph_trace.hpp"
 #include "soma/ops/activation.hpp"
 #include "soma/ops/arithmetic.hpp"
@@ -249,7 +250,7 @@ GradientReport differentiate(const Expression& expression, const Assignments& va
   for (const TracedNode& traced : trace) {
     if (!traced.tensor.is_leaf()) Tensor(traced.tensor).retain_grad();
   }
-  output.backward();
+  backward(output);
 
   GradientReport report;
   report.value = output.item();

@@ -48,7 +48,7 @@ void expect_values(const Tensor& t, const std::vector<float>& expected, float to
 // y = x*x + x uses x three times: dy/dx = 2x + 1 needs every contribution summed.
 TEST(EngineTest, FanOutSumsEveryUse) {
   Tensor x = parameter({-1.0f, 0.5f, 2.0f});
-  soma::sum(x * x + x).backward();
+  soma::backward(soma::sum(x * x + x));
   expect_values(x.grad(), {-1.0f, 2.0f, 5.0f});
 }
 
@@ -59,7 +59,7 @@ TEST(EngineTest, FanOutSumIsTheFloatSumBitForBit) {
   const std::vector<float> b = {0.2f, 1.0f, 3.0f, 1.0f};
   Tensor x = soma::zeros(Shape{4});
   x.set_requires_grad();
-  soma::sum(x * soma::tensor(a) + x * soma::tensor(b)).backward();
+  soma::backward(soma::sum(x * soma::tensor(a) + x * soma::tensor(b)));
   for (size_t i = 0; i < a.size(); ++i) EXPECT_EQ(x.grad().data()[i], a[i] + b[i]) << i;
 }
 
@@ -71,7 +71,7 @@ TEST(EngineTest, FanOutSumLeavesAGradientOthersHoldUnchanged) {
   const Tensor out =
       soma::record(x.detach().clone(), "held_gradient", {x},
                    [held](const Tensor&, soma::Node::Wanted) { return std::vector<Tensor>{held}; });
-  soma::sum(x * 3.0f + out).backward();  // the walk reaches `out` first
+  soma::backward(soma::sum(x * 3.0f + out));  // the walk reaches `out` first
   expect_values(x.grad(), {8.0f, 9.0f});
   expect_values(held, {5.0f, 6.0f});
 }
@@ -81,20 +81,20 @@ TEST(EngineTest, DiamondGraphSumsBothPaths) {
   Tensor x = parameter({1.5f});
   const Tensor a = x * 2.0f;
   const Tensor b = x * 3.0f;
-  soma::sum(a * b).backward();
+  soma::backward(soma::sum(a * b));
   expect_values(x.grad(), {18.0f});
 }
 
 TEST(EngineTest, GradientsAccumulateOverBackwardCallsUntilZeroGrad) {
   Tensor x = parameter({-1.0f, 0.5f, 2.0f});
-  soma::sum(x * x + x).backward();
-  soma::sum(x * x + x).backward();
+  soma::backward(soma::sum(x * x + x));
+  soma::backward(soma::sum(x * x + x));
   expect_values(x.grad(), {-2.0f, 4.0f, 10.0f});
   const float* buffer = x.grad().data();
   x.zero_grad();
   expect_values(x.grad(), {0.0f, 0.0f, 0.0f});
   EXPECT_EQ(x.grad().data(), buffer);  // the buffer is kept for the next step
-  soma::sum(x * x + x).backward();
+  soma::backward(soma::sum(x * x + x));
   expect_values(x.grad(), {-1.0f, 2.0f, 5.0f});
   EXPECT_EQ(x.grad().data(), buffer);
 }
@@ -102,10 +102,10 @@ TEST(EngineTest, GradientsAccumulateOverBackwardCallsUntilZeroGrad) {
 // clear_grad drops the gradient; the next backward writes it afresh instead of adding.
 TEST(EngineTest, ClearGradMakesTheNextBackwardWriteAFreshGradient) {
   Tensor x = parameter({-1.0f, 0.5f, 2.0f});
-  soma::sum(x * x + x).backward();
+  soma::backward(soma::sum(x * x + x));
   x.clear_grad();
   EXPECT_FALSE(x.grad().defined());
-  soma::sum(x * x + x).backward();
+  soma::backward(soma::sum(x * x + x));
   expect_values(x.grad(), {-1.0f, 2.0f, 5.0f});
 }
 
@@ -115,14 +115,14 @@ TEST(EngineTest, ClearGradMakesTheNextBackwardWriteAFreshGradient) {
 TEST(EngineTest, FreshLeafGradientsShareNoBuffer) {
   Tensor a = parameter({1.0f, 2.0f});
   Tensor b = parameter({3.0f, 4.0f});
-  soma::sum(a + b).backward();
+  soma::backward(soma::sum(a + b));
   ASSERT_NE(a.grad().data(), b.grad().data());
   a.grad().data()[0] = 7.0f;
   expect_values(b.grad(), {1.0f, 1.0f});
 
   Tensor x = parameter({5.0f, 6.0f});
   Tensor seed = soma::tensor({0.5f, 2.0f});
-  x.backward(seed);
+  soma::backward(x, seed);
   EXPECT_NE(x.grad().data(), seed.data());
   seed.data()[0] = 9.0f;
   expect_values(x.grad(), {0.5f, 2.0f});
@@ -137,24 +137,24 @@ TEST(EngineTest, ZeroGradBeforeAnyBackwardIsANoOp) {
 TEST(EngineTest, BackwardFromALeafGivesOne) {
   Tensor x = soma::scalar(4.0f);
   x.set_requires_grad();
-  x.backward();
+  soma::backward(x);
   EXPECT_EQ(x.grad().item(), 1.0f);
 }
 
 TEST(EngineTest, RetainGraphAllowsASecondBackward) {
   Tensor x = parameter({3.0f});
   const Tensor y = soma::sum(x * x);
-  y.backward(/*retain_graph=*/true);
+  soma::backward(y, /*retain_graph=*/true);
   expect_values(x.grad(), {6.0f});
-  y.backward();
+  soma::backward(y);
   expect_values(x.grad(), {12.0f});
 }
 
 TEST(EngineTest, SecondBackwardThroughAReleasedGraphThrows) {
   Tensor x = parameter({3.0f});
   const Tensor y = soma::sum(x * x);
-  y.backward();
-  const std::string message = error_message([&] { y.backward(); });
+  soma::backward(y);
+  const std::string message = error_message([&] { soma::backward(y); });
   EXPECT_TRUE(contains(message, "released")) << message;
   EXPECT_TRUE(contains(message, "retain_graph")) << message;
   expect_values(x.grad(), {6.0f});  // unchanged by the failed call
@@ -166,9 +166,9 @@ TEST(EngineTest, BackwardThroughAPartlyReleasedGraphWritesNoGradient) {
   Tensor first = parameter({1.0f, 2.0f});
   Tensor second = parameter({3.0f, 4.0f});
   const Tensor hidden = soma::tanh(first * 2.0f);
-  soma::sum(hidden).backward();
+  soma::backward(soma::sum(hidden));
   EXPECT_SOMA_ERROR(
-      soma::sum(hidden * second).backward(),
+      soma::backward(soma::sum(hidden * second)),
       "backward: the graph through 'tanh' was already released by an earlier backward(); pass "
       "retain_graph=true to the first backward() to backpropagate through it again");
   EXPECT_FALSE(second.grad().defined());
@@ -199,7 +199,7 @@ TEST(EngineTest, NoGradGuardStopsRecordingAndRestoresTheMode) {
 // y = x * detach(x): the detached factor is a constant, so dy/dx = x, not 2x.
 TEST(EngineTest, DetachStopsGradientFlow) {
   Tensor x = parameter({2.0f, -3.0f});
-  soma::sum(x * x.detach()).backward();
+  soma::backward(soma::sum(x * x.detach()));
   expect_values(x.grad(), {2.0f, -3.0f});
 }
 
@@ -209,7 +209,7 @@ TEST(EngineTest, RetainGradKeepsAnIntermediateGradient) {
   Tensor h = x * 2.0f;
   h.retain_grad();
   const Tensor other = h + 1.0f;
-  soma::sum(other * h).backward();
+  soma::backward(soma::sum(other * h));
   // l = sum((h + 1) h): dl/dh = 2h + 1, dl/dx = 2 (2h + 1).
   expect_values(h.grad(), {5.0f, -1.0f});
   expect_values(x.grad(), {10.0f, -2.0f});
@@ -224,7 +224,7 @@ TEST(EngineTest, RetainGradOnATensorWithoutGradientsThrows) {
 TEST(EngineTest, TensorsNotRequiringGradGetNoGradient) {
   Tensor x = parameter({1.0f, 2.0f});
   const Tensor c = soma::tensor({3.0f, 4.0f});
-  soma::sum(x * c).backward();
+  soma::backward(soma::sum(x * c));
   expect_values(x.grad(), {3.0f, 4.0f});
   EXPECT_FALSE(c.grad().defined());
 }
@@ -233,7 +233,7 @@ TEST(EngineTest, BackwardOnANonScalarWithoutSeedThrowsNamingTheShape) {
   Tensor x = soma::zeros(Shape{2, 3});
   x.set_requires_grad();
   const Tensor y = x * 2.0f;
-  const std::string message = error_message([&] { y.backward(); });
+  const std::string message = error_message([&] { soma::backward(y); });
   EXPECT_TRUE(contains(message, "backward: the output has shape (2x3)")) << message;
 }
 
@@ -241,27 +241,27 @@ TEST(EngineTest, BackwardOnANonScalarWithoutSeedThrowsNamingTheShape) {
 TEST(EngineTest, BackwardWithAnExplicitSeed) {
   Tensor x = parameter({1.0f, 2.0f, 3.0f});
   const Tensor y = x * x;
-  y.backward(soma::tensor({1.0f, 0.5f, -2.0f}));
+  soma::backward(y, soma::tensor({1.0f, 0.5f, -2.0f}));
   expect_values(x.grad(), {2.0f, 2.0f, -12.0f});
 }
 
 TEST(EngineTest, SeedOfTheWrongShapeThrows) {
   Tensor x = parameter({1.0f, 2.0f, 3.0f});
   const Tensor y = x * x;
-  EXPECT_SOMA_ERROR(y.backward(soma::ones(Shape{2})),
+  EXPECT_SOMA_ERROR(soma::backward(y, soma::ones(Shape{2})),
                     "backward: the seed gradient has shape (2), the output has shape (3)");
 }
 
 TEST(EngineTest, BackwardOnATensorThatDoesNotRequireGradThrows) {
   const Tensor x = soma::tensor({1.0f, 2.0f});
   const Tensor y = soma::sum(x * x);
-  const std::string message = error_message([&] { y.backward(); });
+  const std::string message = error_message([&] { soma::backward(y); });
   EXPECT_TRUE(contains(message, "does not require gradients")) << message;
 }
 
 TEST(EngineTest, GradientsAreNotRecorded) {
   Tensor x = parameter({1.0f, 2.0f});
-  soma::sum(x * x).backward();
+  soma::backward(soma::sum(x * x));
   EXPECT_FALSE(x.grad().requires_grad());
   EXPECT_EQ(x.grad().grad_fn(), nullptr);
   EXPECT_TRUE(soma::is_grad_enabled());
@@ -270,7 +270,7 @@ TEST(EngineTest, GradientsAreNotRecorded) {
 TEST(EngineTest, BroadcastInputsReceiveSummedGradients) {
   Tensor bias = parameter({1.0f, 2.0f, 3.0f});
   const Tensor batch = soma::ones(Shape{4, 3});
-  soma::sum(batch * bias).backward();  // each bias entry is used by 4 rows
+  soma::backward(soma::sum(batch * bias));  // each bias entry is used by 4 rows
   expect_values(bias.grad(), {4.0f, 4.0f, 4.0f});
 }
 
@@ -301,7 +301,7 @@ TEST(EngineTest, GradientOfTheWrongShapeFromAnOpIsReported) {
   });
   const Tensor y = soma::sum(out);
   EXPECT_SOMA_ERROR(
-      y.backward(),
+      soma::backward(y),
       "backward: 'broken_op' returned a gradient of shape (3) for an input of shape (2)");
 }
 
@@ -313,7 +313,7 @@ TEST(EngineTest, MillionNodeChainBackpropagates) {
   Tensor y = x;
   for (int i = 0; i < 1000000; ++i) y = y + zero;
   EXPECT_EQ(y.at({0}), 2.0f);
-  soma::sum(y).backward();
+  soma::backward(soma::sum(y));
   expect_values(x.grad(), {1.0f});
 }
 
@@ -328,7 +328,7 @@ TEST(EngineTest, MillionNodeChainIsDestroyedWithoutBackward) {
   }
   EXPECT_FALSE(x.grad().defined());
   // x is still a usable leaf afterwards.
-  soma::sum(x * 3.0f).backward();
+  soma::backward(soma::sum(x * 3.0f));
   expect_values(x.grad(), {3.0f});
 }
 
@@ -337,9 +337,9 @@ TEST(EngineTest, MillionNodeChainIsDestroyedWithoutBackward) {
 TEST(EngineTest, EngineOffersALeafItsExistingGradientOnly) {
   soma::Node::LeafTarget offered;
   Tensor p = parameter({1.0f, 2.0f});
-  soma::sum(offer_spy(p, &offered)).backward();
+  soma::backward(soma::sum(offer_spy(p, &offered)));
   EXPECT_EQ(offered.buffer, nullptr);
-  soma::sum(offer_spy(p, &offered)).backward();
+  soma::backward(soma::sum(offer_spy(p, &offered)));
   EXPECT_EQ(offered.buffer, p.grad().data());
   EXPECT_EQ(offered.scale, 1.0f);
   expect_values(p.grad(), {2.0f, 2.0f});

@@ -83,7 +83,7 @@ TEST(FusedSgdTest, OffersAParameterToItsOnlyUserOnly) {
 }
 TEST(FusedSgdTest, RefusesWhatItCannotUpdate) {
   Tensor p = parameter({1.0f, 2.0f});
-  soma::sum(p * p).backward();
+  soma::backward(soma::sum(p * p));
   EXPECT_SOMA_ERROR(
       backward_and_update(soma::sum(p * 3.0f), std::vector<Tensor>{p}, -0.1f),
       "backward_and_update: parameter 0 of shape (2) already has a gradient (drop it with "
@@ -167,7 +167,7 @@ TEST(FusedSgdTest, RefusesAReleasedGraphBeforeAnyChange) {
   Tensor first = parameter({1.0f, 2.0f});
   Tensor second = parameter({3.0f, 4.0f});
   const Tensor hidden = soma::tanh(first * 2.0f);
-  soma::sum(hidden).backward();
+  soma::backward(soma::sum(hidden));
   first.clear_grad();
   EXPECT_SOMA_ERROR(
       backward_and_update(soma::sum(hidden * second), std::vector<Tensor>{first, second}, -0.5f),
