@@ -21,15 +21,18 @@ TopologicalOrder topological_order(const Tensor& root) {
   }
   // Depth-first post-order with an explicit stack of (tensor, next input to visit). A
   // tensor is in `position` from its first visit (absent: on the stack), and gets its
-  // position when it leaves the stack, after all its inputs.
-  TopologicalOrder order{{}, PointerIndex(64)};
+  // position when it leaves the stack, after all its inputs. Each array has room for a
+  // training step's graph from the start: one allocation each per pass.
+  TopologicalOrder order{{}, PointerIndex(32)};
+  order.tensors.reserve(32);
   std::vector<std::pair<Tensor, size_t>> stack;
+  stack.reserve(32);
   stack.emplace_back(root, 0);
   order.position.insert(root.impl(), PointerIndex::absent);
   while (!stack.empty()) {
     auto& [tensor, next_input] = stack.back();
     const Node* node = tensor.grad_fn().get();
-    if (node != nullptr && next_input == 0) node->check_not_released();
+    if (node != nullptr && node->released()) node->check_not_released();  // throws
     if (node != nullptr && next_input < node->inputs().size()) {
       const Tensor& input = node->inputs()[next_input++];
       if (input.requires_grad() && order.position.insert(input.impl(), PointerIndex::absent)) {

@@ -77,12 +77,13 @@ void backward_and_update(const Tensor& root, std::span<const Tensor> parameters,
   }
   for (size_t i = 0; i < parameters.size(); ++i) {
     const Tensor& parameter = parameters[i];
-    const std::string which = "backward_and_update: parameter " + std::to_string(i);
+    // Built only for a message: a step makes no string.
+    const auto which = [i] { return "backward_and_update: parameter " + std::to_string(i); };
     if (!parameter.defined() || !parameter.requires_grad() || !parameter.is_leaf()) {
-      throw Error(which + " is not a leaf tensor that requires gradients");
+      throw Error(which() + " is not a leaf tensor that requires gradients");
     }
     if (parameter.grad().defined()) {
-      throw Error(which + " of shape " + parameter.shape().to_string() +
+      throw Error(which() + " of shape " + parameter.shape().to_string() +
                   " already has a gradient (drop it with clear_grad first: it would be "
                   "neither applied nor kept)");
     }
