@@ -18,6 +18,7 @@
 #include <utility>
 #include <vector>
 
+#include "soma/autograd/engine.hpp"
 #include "soma/autograd/grad_mode.hpp"
 #include "soma/bench/workloads.hpp"
 #include "soma/kernels/axpy.hpp"
@@ -352,7 +353,7 @@ void dense_forward_backward(benchmark::State& state, int64_t batch, int64_t inpu
   for (auto _ : state) {
     layer.zero_grad();
     Tensor y = layer.forward(x);
-    y.backward(seed);
+    soma::backward(y, seed);
     benchmark::DoNotOptimize(layer.weight().grad().data());
   }
   count_flops(state, 4.0 * static_cast<double>(batch * inputs * outputs));

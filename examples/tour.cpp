@@ -20,7 +20,7 @@ int main() {
   Tensor loss = squared_error(y, target);
 
   // Backpropagation fills w.grad() and b.grad() with d(loss)/dw and d(loss)/db.
-  loss.backward();
+  backward(loss);
   std::cout << "loss = " << loss.item() << "\n";
   std::cout << "dloss/db = " << b.grad() << "\n";
 

@@ -41,6 +41,7 @@
 #include "soma/nn/sequential.hpp"
 #include "soma/nn/summary.hpp"
 #include "soma/optim/adam.hpp"
+#include "soma/optim/fused_sgd.hpp"
 #include "soma/optim/l2_penalty.hpp"
 #include "soma/optim/optimizer.hpp"
 #include "soma/optim/schedule.hpp"

@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstdio>
 
+#include "soma/autograd/engine.hpp"
 #include "soma/autograd/grad_mode.hpp"
 #include "soma/core/error.hpp"
 
@@ -33,7 +34,7 @@ GradCheckReport check_gradients(const ScalarFunction& f, const std::vector<Tenso
     throw Error("check_gradients: the function must return one value, got shape " +
                 output.shape().to_string());
   }
-  if (output.requires_grad()) output.backward();
+  if (output.requires_grad()) backward(output);
 
   GradCheckReport report;
   for (Tensor& x : copies) {

@@ -9,6 +9,7 @@
 #include <unordered_set>
 
 #include "expr/text.hpp"
+#include "soma/autograd/engine.hpp"
 #include "soma/autograd/graph_trace.hpp"
 #include "soma/ops/activation.hpp"
 #include "soma/ops/arithmetic.hpp"
@@ -319,7 +320,7 @@ GradientReport differentiate(const Expression& expression, const Assignments& va
   for (const TracedNode& traced : trace) {
     if (!traced.tensor.is_leaf()) Tensor(traced.tensor).retain_grad();
   }
-  output.backward();
+  backward(output);
 
   GradientReport report;
   report.value = output.item();

@@ -8,6 +8,7 @@
 #include <unordered_set>
 #include <utility>
 
+#include "soma/autograd/engine.hpp"
 #include "soma/core/error.hpp"
 #include "soma/kernels/fill.hpp"
 
@@ -64,7 +65,7 @@ void Optimizer::zero_grad(bool set_to_none) {
 }
 
 void Optimizer::backward_and_step(const Tensor& objective) {
-  objective.backward();
+  backward(objective);
   step();
 }
 

@@ -7,9 +7,9 @@
 #include <string>
 #include <utility>
 
-#include "soma/autograd/engine.hpp"
 #include "soma/core/error.hpp"
 #include "soma/kernels/axpy.hpp"
+#include "soma/optim/fused_sgd.hpp"
 
 namespace soma {
 

@@ -1,11 +1,10 @@
 // Tensor: the handle's accessors, element access and the gradient bookkeeping that does
-// not need the graph (backward() itself lives in autograd/engine.cpp).
+// not need the graph (backpropagation itself is autograd's soma::backward).
 #include "soma/tensor/tensor.hpp"
 
 #include <algorithm>
 #include <cstring>
 
-#include "soma/autograd/node.hpp"
 #include "soma/core/error.hpp"
 #include "soma/core/small_object_pool.hpp"
 
@@ -88,8 +87,9 @@ bool Tensor::requires_grad() const {
 Tensor& Tensor::set_requires_grad(bool requires_grad) {
   checked(impl_, "set_requires_grad");
   if (impl_->grad_fn) {
-    throw Error("set_requires_grad: only leaf tensors can be marked; this one was computed by '" +
-                std::string(impl_->grad_fn->name()) + "' (use detach() to make a leaf)");
+    throw Error("set_requires_grad: only leaf tensors can be marked; this one, of shape " +
+                impl_->shape.to_string() +
+                ", was computed by an operation (use detach() to make a leaf)");
   }
   impl_->requires_grad = requires_grad;
   return *this;

@@ -8,7 +8,7 @@ int main() {
   soma::Tensor x = soma::tensor({{1.0f, 2.0f}});
   soma::Tensor w = soma::tensor({{3.0f}, {4.0f}}).set_requires_grad();
   soma::Tensor loss = soma::sum(soma::square(soma::matmul(x, w)));
-  loss.backward();
+  soma::backward(loss);
   std::printf("loss %g grad %g %g\n", static_cast<double>(loss.item()),
               static_cast<double>(w.grad().at({0, 0})), static_cast<double>(w.grad().at({1, 0})));
   return 0;

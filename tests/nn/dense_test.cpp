@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "soma/autograd/engine.hpp"
 #include "soma/core/error.hpp"
 #include "soma/ops/arithmetic.hpp"
 #include "soma/ops/reduction.hpp"
@@ -171,7 +172,7 @@ TEST(DenseTest, BackwardGivesXTransposeGAndColumnSums) {
   Tensor x = soma::normal(Shape{samples, inputs}, 0.0f, 1.0f, generator);
   x.set_requires_grad(true);
   const Tensor g = soma::normal(Shape{samples, outputs}, 0.0f, 1.0f, generator);
-  soma::sum(soma::mul(dense.forward(x), g)).backward();
+  soma::backward(soma::sum(soma::mul(dense.forward(x), g)));
 
   const std::vector<float> xv = x.to_vector();
   const std::vector<float> gv = g.to_vector();

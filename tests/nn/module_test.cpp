@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "soma/autograd/engine.hpp"
 #include "soma/core/error.hpp"
 #include "soma/nn/activation_layer.hpp"
 #include "soma/nn/dense.hpp"
@@ -149,7 +150,7 @@ TEST(ModuleTest, ZeroGradZeroesEveryParameterGradient) {
     for (int64_t i = 0; i < handle.numel(); ++i) handle.data()[i] = 1.0f;
   }
   const Tensor x = soma::tensor({{1.0f, 2.0f}, {0.5f, -0.25f}});
-  soma::sum(network->forward(x)).backward();
+  soma::backward(soma::sum(network->forward(x)));
   for (const auto& [name, p] : network->named_parameters()) {
     ASSERT_TRUE(p.grad().defined()) << name;
     bool any_nonzero = false;
@@ -162,7 +163,7 @@ TEST(ModuleTest, ZeroGradZeroesEveryParameterGradient) {
     for (float g : p.grad().to_vector()) EXPECT_EQ(g, 0.0f) << name;
   }
   // Gradients accumulate again from zero: a second pass gives the first pass's values.
-  soma::sum(network->forward(x)).backward();
+  soma::backward(soma::sum(network->forward(x)));
   const auto& last = dynamic_cast<const Dense&>(network->layer(2));
   EXPECT_FLOAT_EQ(last.bias().grad().item(), 2.0f);  // d sum(y) / d b = number of samples
 }

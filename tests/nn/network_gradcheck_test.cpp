@@ -10,6 +10,7 @@
 #include <tuple>
 #include <vector>
 
+#include "soma/autograd/engine.hpp"
 #include "soma/autograd/gradcheck.hpp"
 #include "soma/nn/dense.hpp"
 #include "soma/nn/network_spec.hpp"
@@ -166,7 +167,7 @@ TEST_P(NetworkGradCheck, EveryParameterMatchesFiniteDifferences) {
   // The check is not vacuous: every parameter tensor has a non-zero gradient.
   std::vector<Tensor> copies;
   for (const Tensor& p : parameters) copies.push_back(p.clone().set_requires_grad(true));
-  loss_with(copies).backward();
+  soma::backward(loss_with(copies));
   for (size_t i = 0; i < copies.size(); ++i) {
     ASSERT_TRUE(copies[i].grad().defined()) << "parameter " << i;
     const std::vector<float> g = copies[i].grad().to_vector();
@@ -182,13 +183,13 @@ TEST_P(NetworkGradCheck, NetworkBackwardEqualsTheCheckedGradients) {
   std::vector<Tensor> copies;
   for (const Tensor& p : parameters) copies.push_back(p.clone().set_requires_grad(true));
   const Tensor checked_loss = loss_with(copies);
-  checked_loss.backward();
+  soma::backward(checked_loss);
 
   network_->zero_grad();
   const Tensor loss =
       soma::train::compute_loss(loss_case.loss, network_->forward(data_.features), targets_);
   EXPECT_EQ(loss.item(), checked_loss.item());
-  loss.backward();
+  soma::backward(loss);
   for (size_t i = 0; i < parameters.size(); ++i) {
     ASSERT_TRUE(parameters[i].grad().defined()) << "parameter " << i;
     EXPECT_EQ(parameters[i].grad().to_vector(), copies[i].grad().to_vector()) << "parameter " << i;

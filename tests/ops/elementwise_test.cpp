@@ -5,6 +5,7 @@
 
 #include <vector>
 
+#include "soma/autograd/engine.hpp"
 #include "soma/kernels/threads.hpp"
 #include "soma/ops/activation.hpp"
 #include "soma/ops/arithmetic.hpp"
@@ -26,7 +27,7 @@ Results compute(int threads) {
   const Tensor y = uniform(shape, -1.0f, 1.0f, generator);
   x.set_requires_grad(true);
   const Tensor activated = relu(x);
-  sum(activated * y).backward();
+  soma::backward(sum(activated * y));
   return {activated.to_vector(), leaky_relu(x.detach(), 0.1f).to_vector(),
           (x.detach() * y).to_vector(), x.grad().to_vector()};
 }

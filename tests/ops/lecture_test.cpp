@@ -32,7 +32,7 @@ TEST(LectureTest, ChainRuleThroughThreeFunctions) {
   y.retain_grad();
   z.retain_grad();
   EXPECT_FLOAT_EQ(l.item(), 27.0f);
-  l.backward();
+  soma::backward(l);
   EXPECT_FLOAT_EQ(z.grad().item(), 3.0f);
   EXPECT_FLOAT_EQ(y.grad().item(), 18.0f);
   EXPECT_FLOAT_EQ(x.grad().item(), 36.0f);
@@ -49,7 +49,7 @@ TEST(LectureTest, ChainRuleEndingInExp) {
   z.retain_grad();
   const double e = std::exp(1.0);
   EXPECT_NEAR(l.item(), e, 1e-6);
-  l.backward();
+  soma::backward(l);
   EXPECT_NEAR(z.grad().item(), e, 1e-6);
   EXPECT_NEAR(y.grad().item(), 2 * e, 1e-6);
   EXPECT_NEAR(x.grad().item(), 4 * e, 1e-6);
@@ -68,7 +68,7 @@ TEST(LectureTest, SingleNeuron) {
   const Tensor s = soma::sigmoid(w1 * x + w2 * y + b);
   const double ds = 0.24937604019289;
   EXPECT_NEAR(s.item(), 0.52497918747894, 1e-6);
-  s.backward();
+  soma::backward(s);
   EXPECT_NEAR(x.grad().item(), ds * 0.5, 1e-6);
   EXPECT_NEAR(y.grad().item(), ds * 0.25, 1e-6);
   EXPECT_NEAR(w1.grad().item(), ds * 1.0, 1e-6);
@@ -93,7 +93,7 @@ TEST(LectureTest, FullyConnectedLayerMatchesTheMatrixFormulas) {
   Tensor b = parameter(soma::uniform(Shape{q}, -1.0f, 1.0f, generator));
   const Tensor target = soma::uniform(Shape{n, q}, 0.0f, 1.0f, generator);
   const Tensor loss = soma::squared_error(soma::sigmoid(soma::matmul(x, w) + b), target);
-  loss.backward();
+  soma::backward(loss);
 
   // The forward pass and the formulas above, by hand.
   std::vector<double> d_t(n * q);
@@ -150,7 +150,7 @@ TEST(LectureTest, FullyConnectedLayerTinyCaseByHand) {
   EXPECT_EQ(y.to_vector(), (std::vector<float>{0.5f, 0.5f}));
   const Tensor loss = soma::squared_error(y, target);
   EXPECT_EQ(loss.item(), 0.15625f);
-  loss.backward();
+  soma::backward(loss);
   EXPECT_EQ(w.grad().to_vector(), (std::vector<float>{-0.25f, -0.5f}));
   EXPECT_EQ(b.grad().to_vector(), (std::vector<float>{-0.0625f}));
   EXPECT_EQ(x.grad().to_vector(), (std::vector<float>{-0.0625f, 0.03125f, 0.03125f, -0.015625f}));
@@ -165,7 +165,7 @@ TEST(LectureTest, SoftmaxCrossEntropyGradientIsSoftmaxMinusOneHot) {
   soma::Generator generator(5);
   Tensor z = parameter(soma::uniform(Shape{n, classes}, -3.0f, 3.0f, generator));
   const Tensor loss = soma::softmax_cross_entropy(z, labels);
-  loss.backward();
+  soma::backward(loss);
   double expected_loss = 0.0;
   for (int i = 0; i < n; ++i) {
     double total = 0.0;
@@ -202,7 +202,7 @@ TEST(LectureTest, EqualWeightsGiveEveryHiddenUnitTheSameGradient) {
   Tensor w2 = parameter(soma::full(Shape{hidden, 1}, -0.2f));
   Tensor b2 = parameter(soma::full(Shape{1}, 0.05f));
   const Tensor h = soma::sigmoid(soma::matmul(x, w1) + b1);
-  soma::squared_error(soma::matmul(h, w2) + b2, target).backward();
+  soma::backward(soma::squared_error(soma::matmul(h, w2) + b2, target));
 
   const Tensor d_w1 = w1.grad();
   for (int k = 0; k < p; ++k) {

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "optim/optimizer_test_support.hpp"
+#include "soma/autograd/engine.hpp"
 #include "soma/core/error.hpp"
 #include "soma/ops/arithmetic.hpp"
 #include "soma/ops/math.hpp"
@@ -263,7 +264,7 @@ Tensor minimise_quadratic(const Options& options, int steps) {
   OptimizerType optimizer({p}, options);
   for (int i = 0; i < steps; ++i) {
     optimizer.zero_grad();
-    soma::sum(soma::square(p - 3.0f)).backward();
+    soma::backward(soma::sum(soma::square(p - 3.0f)));
     optimizer.step();
   }
   return p;

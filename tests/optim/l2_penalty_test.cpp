@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "optim/optimizer_test_support.hpp"
+#include "soma/autograd/engine.hpp"
 #include "soma/core/error.hpp"
 #include "soma/ops/arithmetic.hpp"
 #include "soma/ops/reduction.hpp"
@@ -31,7 +32,7 @@ TEST(L2PenaltyTest, ValueIsHalfStrengthTimesSumOfSquaresAndGradientIsStrengthTim
   const Tensor penalty = soma::l2_penalty({a, b}, 0.1f);
   EXPECT_EQ(penalty.rank(), 0);
   EXPECT_NEAR(penalty.item(), 0.7125, 1e-6);
-  penalty.backward();
+  soma::backward(penalty);
   expect_values(a.grad(), {0.1, -0.2});
   expect_values(b.grad(), {0.3, 0.05});
 }
@@ -42,7 +43,7 @@ TEST(L2PenaltyTest, EmptyListAndZeroStrengthGiveZero) {
   a.set_requires_grad();
   const Tensor penalty = soma::l2_penalty({a}, 0.0f);
   EXPECT_EQ(penalty.item(), 0.0f);
-  penalty.backward();
+  soma::backward(penalty);
   expect_values(a.grad(), {0.0});
 }
 
@@ -58,10 +59,10 @@ TEST(L2PenaltyTest, AddedToTheLossItMatchesSgdWeightDecay) {
   soma::Sgd decayed({with_decay}, {.learning_rate = 0.1f, .weight_decay = 0.1f});
   for (int step = 0; step < 3; ++step) {
     penalised.zero_grad();
-    (soma::sum(with_penalty * c) + soma::l2_penalty({with_penalty}, 0.1f)).backward();
+    soma::backward(soma::sum(with_penalty * c) + soma::l2_penalty({with_penalty}, 0.1f));
     penalised.step();
     decayed.zero_grad();
-    soma::sum(with_decay * c).backward();
+    soma::backward(soma::sum(with_decay * c));
     decayed.step();
   }
   // Step 1 by hand: g = [1 + 0.2, -0.5 - 0.1] = [1.2, -0.6]; p = [1.88, -0.94].

@@ -7,6 +7,7 @@
 #include <initializer_list>
 #include <vector>
 
+#include "soma/autograd/engine.hpp"
 #include "soma/ops/arithmetic.hpp"
 #include "soma/ops/reduction.hpp"
 #include "soma/tensor/tensor.hpp"
@@ -24,7 +25,7 @@ inline Tensor parameter(std::initializer_list<float> values) {
 // whose derivative with respect to p is exactly `gradient`.
 inline void set_gradient(Tensor p, const std::vector<float>& gradient) {
   p.zero_grad();
-  soma::sum(p * soma::from_values(p.shape(), gradient)).backward();
+  soma::backward(soma::sum(p * soma::from_values(p.shape(), gradient)));
 }
 
 inline void expect_values(const Tensor& t, const std::vector<double>& expected,

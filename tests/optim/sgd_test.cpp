@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "optim/optimizer_test_support.hpp"
+#include "soma/autograd/engine.hpp"
 #include "soma/core/error.hpp"
 #include "soma/ops/activation.hpp"
 #include "soma/ops/arithmetic.hpp"
@@ -262,7 +263,7 @@ TEST(SgdTest, BackwardAndStepFusesThePlainUpdate) {
       EXPECT_FALSE(fused.weight.grad().defined());
       EXPECT_FALSE(fused.bias.grad().defined());
       reference_sgd.zero_grad(/*set_to_none=*/true);
-      reference.loss().backward();
+      soma::backward(reference.loss());
       reference_sgd.step();
       for (int64_t i = 0; i < fused.x.numel(); ++i) {
         ASSERT_NEAR(fused.x.grad().data()[i], reference.x.grad().data()[i], 1e-5f)
@@ -293,7 +294,7 @@ TEST(SgdTest, BackwardAndStepWithMomentumOrWeightDecayIsBackwardThenStep) {
       fused_sgd.zero_grad();
       fused_sgd.backward_and_step(fused.loss());
       reference_sgd.zero_grad();
-      reference.loss().backward();
+      soma::backward(reference.loss());
       reference_sgd.step();
     }
     EXPECT_TRUE(same_bits(fused.weight, reference.weight));
@@ -427,7 +428,7 @@ void expect_minimises_quadratic(const SgdOptions& options, int steps) {
   Sgd sgd({p}, options);
   for (int i = 0; i < steps; ++i) {
     sgd.zero_grad();
-    soma::sum(soma::square(p - 3.0f)).backward();
+    soma::backward(soma::sum(soma::square(p - 3.0f)));
     sgd.step();
   }
   expect_values(p, {3.0, 3.0, 3.0}, 1e-4);

@@ -11,6 +11,7 @@
 #include <span>
 #include <vector>
 
+#include "soma/autograd/engine.hpp"
 #include "soma/data/dataset.hpp"
 #include "soma/data/split.hpp"
 #include "soma/data/synthetic.hpp"
@@ -84,7 +85,7 @@ void expect_no_system_allocations_from_step(int first_counted, StepMode mode) {
     if (mode == StepMode::fused) {
       optimizer.backward_and_step(loss);
     } else {
-      loss.backward();
+      soma::backward(loss);
       optimizer.step();
     }
   }

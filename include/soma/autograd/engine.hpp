@@ -1,37 +1,55 @@
-// Reverse-mode differentiation over the recorded graph (what Tensor::backward() runs), and
-// the same pass with plain SGD's update fused in (backward_and_update).
+// Reverse-mode differentiation over the recorded graph: backward(), and its two steps (the
+// order, then the chain rule in reverse) for a caller that sends some leaves' gradients
+// elsewhere than grad() (optim's fused SGD step sends them into the parameters' values).
 #pragma once
 
+#include <cstdint>
 #include <span>
 #include <vector>
 
+#include "soma/core/pointer_index.hpp"
 #include "soma/tensor/tensor.hpp"
 
 namespace soma {
 
+// Backpropagation from a single value: d(root)/d(root) = 1, and every leaf (and tensor
+// marked retain_grad) that root depends on adds d(root)/d(it) to its grad(). The graph is
+// released afterwards unless retain_graph is set (a second backward then fails with a
+// message).
+void backward(const Tensor& root, bool retain_graph = false);
+// The same from an output of any shape, with d(root)/d(root) = seed, of root's shape.
+void backward(const Tensor& root, const Tensor& seed, bool retain_graph = false);
+
 // Every tensor that `root` depends on through recorded nodes and that requires gradients,
-// inputs before the tensors computed from them (a topological order). Found with an
-// explicit stack, so graphs of any depth are fine.
-std::vector<Tensor> topological_order(const Tensor& root);
+// inputs before the tensors computed from them, root last. Found with an explicit stack, so
+// graphs of any depth are fine. Throws if root does not require gradients, or if part of
+// the graph was released by an earlier backward: before anything has changed.
+struct TopologicalOrder {
+  std::vector<Tensor> tensors;
+  PointerIndex position;  // tensors[position.find(t.impl())] is t
+};
+TopologicalOrder topological_order(const Tensor& root);
 
-// Seeds d(root)/d(root) = `seed`, then walks the graph in reverse topological order,
-// applying each node's local derivative and summing the contributions of every use of a
-// tensor. Leaf tensors (and tensors marked retain_grad) accumulate into grad().
-void run_backward(const Tensor& root, const Tensor& seed, bool retain_graph);
+// Where a leaf's gradient goes instead of its grad(): buffer (the leaf's shape) += scale x
+// d(root)/d(leaf). `when` says when the buffer may be written; it matters for a buffer the
+// backward functions read, such as the leaf's own values.
+struct LeafRoute {
+  enum class When : uint8_t {
+    by_its_nodes,  // offered to each node that reads the leaf (Node::LeafTarget), which may
+                   // add its share itself; what a node returns is added at the leaf
+    at_leaf,       // when the walk reaches the leaf: after every node that reads it
+    after_walk,    // once every backward function has run
+  };
+  float* buffer = nullptr;  // null: into grad(), as backward() does
+  float scale = 1.0f;
+  When when = When::at_leaf;
+};
 
-// Backpropagates from `root` (a single value) like backward(), except that for each of
-// `parameters` it adds scale x d(root)/d(parameter) to the parameter's values instead of
-// storing the gradient: with scale = -learning_rate, plain SGD's step fused into the
-// backward pass. A parameter that one node alone uses (a layer's weight) is updated by that
-// node's backward function when it can write there (`linear`: the weight-gradient GEMM adds
-// into the weight, alpha = -learning_rate), with no gradient buffer and no separate pass
-// over the weight; any other is updated when the walk reaches it, after every node that
-// reads it; a parameter whose buffer another tensor of the graph shares (a detached copy,
-// a view) is updated after the whole walk. The parameters must be leaves without a
-// gradient, and are left without one; those the graph does not reach are unchanged. The
-// graph is released. A graph already released by an earlier backward is refused before any
-// change; an error in a backward function itself (a gradient of the wrong shape, memory
-// exhausted) can leave the parameters visited before it updated.
-void backward_and_update(const Tensor& root, std::span<const Tensor> parameters, float scale);
+// The chain rule over `order` (from topological_order): d(root)/d(root) = seed, then each
+// node in reverse order maps its output's gradient to its inputs', the contributions of
+// every use of a tensor are summed, and each leaf's total goes where routes[its position]
+// says (`routes` is empty, or has one entry per tensor of the order; only leaves' are read).
+void backpropagate(const TopologicalOrder& order, const Tensor& seed, bool retain_graph,
+                   std::span<const LeafRoute> routes = {});
 
 }  // namespace soma

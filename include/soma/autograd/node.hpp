@@ -34,11 +34,12 @@ class Node {
   // Where a backward function may add an input's gradient itself: `buffer += scale x
   // d(out)/d(input)`. The engine offers one for an input that is a leaf: its existing
   // gradient (scale 1; a parameter from the second step on when gradients are zeroed, not
-  // dropped), or the parameter's own values (scale -learning_rate: plain SGD's step fused
-  // into the backward pass, see backward_and_update) when this node is its only use. A
-  // function that adds into a buffer returns an undefined Tensor for that input; for a
-  // large weight this saves a temporary as big as the weight and a pass over it. It must
-  // have read the input's values before it writes: the buffer may be those values.
+  // dropped), or the buffer of its LeafRoute (engine.hpp) when that lets nodes write (with
+  // plain SGD fused in, the parameter's own values, scale -learning_rate, when this node
+  // is its only use). A function that adds into a buffer returns an undefined Tensor for
+  // that input; for a large weight this saves a temporary as big as the weight and a pass
+  // over it. It must have read the input's values before it writes: the buffer may be
+  // those values.
   struct LeafTarget {
     float* buffer = nullptr;  // null: return the gradient as usual
     float scale = 1.0f;

@@ -27,7 +27,7 @@ class Optimizer {
   // One update of every parameter that has a gradient, in place through data(): no graph
   // is recorded. Parameters whose grad() is undefined are skipped and their state is kept.
   virtual void step() = 0;
-  // objective.backward() then step(), for an objective of one value: what a training step
+  // soma::backward(objective) then step(), for an objective of one value: what a training step
   // does after the forward pass. An optimiser whose update needs nothing but the gradient
   // (Sgd without momentum or weight decay) fuses the two: parameters without a gradient
   // are updated during the backward pass (autograd's backward_and_update; for a layer's

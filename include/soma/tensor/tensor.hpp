@@ -71,12 +71,9 @@ class Tensor {
   void clear_grad();
   // Keep the gradient of this non-leaf tensor after backward (leaves always keep theirs).
   void retain_grad();
+  // The operation that produced this tensor (autograd's Node), null for a leaf.
+  // Backpropagation is autograd's soma::backward(tensor).
   const std::shared_ptr<Node>& grad_fn() const;
-  // Backpropagation from this scalar: d(this)/d(this) = 1. The graph is released
-  // afterwards unless retain_graph is set (a second backward then fails with a message).
-  void backward(bool retain_graph = false) const;
-  // Backpropagation from a non-scalar output with an explicit seed of the same shape.
-  void backward(const Tensor& seed, bool retain_graph = false) const;
   // The same data, cut off from the graph: a leaf that does not require gradients.
   Tensor detach() const;
   // An independent copy of the data (a leaf without gradient tracking).
