@@ -1,10 +1,12 @@
 // Micro-benchmarks (Google Benchmark) of the kernels that decide the workloads' speed:
-// gemm at every shape of the W1/W2/W3 training steps and of W4's forward pass, element-wise
+// gemm at every shape of the W1/W2/W3 training steps and of W4's forward pass, W2's products
+// on one thread on the portable backend beside OpenBLAS, element-wise
 // activations, the bias-row add, axpy, W2's batch gathering, the thread pool's dispatch, the
 // buffer pool, a Dense layer forward + backward, W4's whole forward call, one whole W1 and W2
 // training step, and the machine's ceiling: multiply-adds on registers alone.
 // Run: build/release/bench/soma_kernels_benchmark [--benchmark_filter=REGEX]; with
-// SOMA_GEMM=openblas or SOMA_GEMM=onednn, every product runs on that one library.
+// SOMA_GEMM=openblas, onednn or portable, every product runs on that one backend (but those
+// of gemm_one_thread/, which name theirs).
 #include <benchmark/benchmark.h>
 
 #if defined(__x86_64__)
@@ -13,6 +15,7 @@
 
 #include <cstdint>
 #include <numeric>
+#include <optional>
 #include <span>
 #include <string>
 #include <utility>
@@ -60,6 +63,8 @@ struct GemmShape {
   int64_t k = 0;
   // A as a ReLU leaves it, about half zeros (the input of every layer but the first).
   bool a_after_relu = false;
+  // On this backend and one thread; by default as SOMA_GEMM chooses, on soma's threads.
+  std::optional<kernels::GemmBackend> one_thread_on = std::nullopt;
 };
 
 void gemm_at_shape(benchmark::State& state, GemmShape shape) {
@@ -82,24 +87,33 @@ void gemm_at_shape(benchmark::State& state, GemmShape shape) {
                                .ldb = b_columns,
                                .c = c.data(),
                                .ldc = shape.n};
+  const int threads = kernels::thread_count();
+  if (shape.one_thread_on) kernels::set_thread_count(1);
   for (auto _ : state) {
-    kernels::gemm(args);
+    if (shape.one_thread_on) {
+      kernels::gemm(args, *shape.one_thread_on);
+    } else {
+      kernels::gemm(args);
+    }
     benchmark::DoNotOptimize(c.data());
     benchmark::ClobberMemory();
   }
+  kernels::set_thread_count(threads);
   count_flops(state, 2.0 * static_cast<double>(shape.m * shape.n * shape.k));
 }
 
 // For each Dense layer of the workload: the forward product, the weight gradient and (but
-// for the first layer, whose input needs no gradient) the input gradient.
-void register_gemm_benchmarks(const bench::TrainingWorkload& workload) {
+// for the first layer, whose input needs no gradient) the input gradient, each named e.g.
+// "W2/layer1/forward/NN/128x256x784".
+std::vector<std::pair<std::string, GemmShape>> training_products(
+    const bench::TrainingWorkload& workload) {
   const std::vector<int64_t>& sizes = workload.layer_sizes;
   const int64_t batch = workload.batch_size;
+  std::vector<std::pair<std::string, GemmShape>> products;
   for (size_t i = 0; i + 1 < sizes.size(); ++i) {
     const int64_t in = sizes[i];
     const int64_t out = sizes[i + 1];
-    const std::string layer =
-        std::string("gemm/") + workload.name + "/layer" + std::to_string(i + 1) + "/";
+    const std::string layer = std::string(workload.name) + "/layer" + std::to_string(i + 1) + "/";
     const auto shape_name = [](const GemmShape& s) {
       return std::string(s.transpose_a ? "T" : "N") + (s.transpose_b ? "T" : "N") + "/" +
              std::to_string(s.m) + "x" + std::to_string(s.n) + "x" + std::to_string(s.k);
@@ -107,12 +121,33 @@ void register_gemm_benchmarks(const bench::TrainingWorkload& workload) {
     const GemmShape forward{.m = batch, .n = out, .k = in};
     const GemmShape weight_gradient{.transpose_a = true, .m = in, .n = out, .k = batch};
     const GemmShape input_gradient{.transpose_b = true, .m = batch, .n = in, .k = out};
-    register_benchmark(layer + "forward/" + shape_name(forward), gemm_at_shape, forward);
-    register_benchmark(layer + "weight_grad/" + shape_name(weight_gradient), gemm_at_shape,
-                       weight_gradient);
+    products.emplace_back(layer + "forward/" + shape_name(forward), forward);
+    products.emplace_back(layer + "weight_grad/" + shape_name(weight_gradient), weight_gradient);
     if (i > 0) {
-      register_benchmark(layer + "input_grad/" + shape_name(input_gradient), gemm_at_shape,
-                         input_gradient);
+      products.emplace_back(layer + "input_grad/" + shape_name(input_gradient), input_gradient);
+    }
+  }
+  return products;
+}
+
+void register_gemm_benchmarks(const bench::TrainingWorkload& workload) {
+  for (const auto& [name, shape] : training_products(workload)) {
+    register_benchmark("gemm/" + name, gemm_at_shape, shape);
+  }
+}
+
+// W2's products on one thread, on the portable backend and on OpenBLAS where this build has
+// it: the portable GEMM is meant to reach at least a quarter of OpenBLAS's FLOP/s at each.
+void register_one_thread_gemm_benchmarks() {
+  const std::pair<kernels::GemmBackend, const char*> backends[] = {
+      {kernels::GemmBackend::openblas, "openblas"}, {kernels::GemmBackend::portable, "portable"}};
+  for (const auto& [name, product] :
+       training_products(bench::w2_mnist_shaped_workload(bench::Scale::full))) {
+    for (const auto& [backend, backend_name] : backends) {
+      if (!kernels::gemm_backend_built(backend)) continue;
+      GemmShape shape = product;
+      shape.one_thread_on = backend;
+      register_benchmark("gemm_one_thread/" + name + "/" + backend_name, gemm_at_shape, shape);
     }
   }
 }
@@ -428,6 +463,7 @@ int main(int argc, char** argv) {
                                bench::w3_wide_workload(bench::Scale::full)}) {
     register_gemm_benchmarks(workload);
   }
+  register_one_thread_gemm_benchmarks();
   register_inference_gemm_benchmarks();
   register_elementwise_benchmarks();
   register_support_benchmarks();

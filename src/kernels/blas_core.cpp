@@ -1,9 +1,10 @@
 // Moves OpenBLAS to the best kernels the CPU supports, through the two functions a
 // DYNAMIC_ARCH OpenBLAS (Debian's) exports for choosing its core: quit, then init again
 // with OPENBLAS_CORETYPE set for that moment. Without them (a single-target OpenBLAS) the
-// library's own choice stands.
+// library's own choice stands. A build without OpenBLAS records just that.
 #include "soma/kernels/blas_core.hpp"
 
+#if SOMA_GEMM_LIBRARIES
 #include <cblas.h>
 
 #include <algorithm>
@@ -131,3 +132,17 @@ const BlasCoreChoice& blas_core_choice() {
 }
 
 }  // namespace soma::kernels
+
+#else
+
+namespace soma::kernels {
+
+const BlasCoreChoice& blas_core_choice() {
+  static const BlasCoreChoice choice{
+      .loaded = "", .best = "", .now = "", .reason = "this build has no OpenBLAS"};
+  return choice;
+}
+
+}  // namespace soma::kernels
+
+#endif

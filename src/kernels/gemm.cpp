@@ -1,17 +1,15 @@
-// gemm: soma's row kernel for one-row products, OpenBLAS's sgemm for small ones and
-// oneDNN's for large ones (but wide ones without AVX-512; SOMA_GEMM can pick one library
-// for all), split over soma's threads by blocks of C.
+// gemm: soma's row kernel for one-row products; for the others OpenBLAS's sgemm for small
+// ones and oneDNN's for large ones (but wide ones without AVX-512), or soma's portable GEMM
+// (SOMA_GEMM or the caller can pick one backend for all; a build without the libraries has
+// only the portable one), split over soma's threads by blocks of C.
 #include "soma/kernels/gemm.hpp"
-
-#include <cblas.h>
-#include <omp.h>
 
 #include <algorithm>
 #include <climits>
 #include <cstdlib>
 #include <string_view>
 
-#include "oneapi/dnnl/dnnl.h"
+#include "gemm_backends.hpp"
 #include "row_times_matrix.hpp"
 #include "soma/core/error.hpp"
 #include "soma/kernels/blas_core.hpp"
@@ -22,30 +20,35 @@ namespace soma::kernels {
 
 namespace {
 
-blasint to_blas_int(int64_t value) {
-  if (value > INT_MAX) throw Error("gemm: dimension " + std::to_string(value) + " is too large");
-  return static_cast<blasint>(value);
+// Whether OpenBLAS and oneDNN are built in (CMake's SOMA_GEMM_LIBRARIES). Without them their
+// functions are declared but not defined: every call sits in a discarded `if constexpr`.
+constexpr bool libraries_built = SOMA_GEMM_LIBRARIES != 0;
+
+constexpr GemmBackend backends[] = {GemmBackend::by_size, GemmBackend::openblas,
+                                    GemmBackend::onednn, GemmBackend::portable};
+constexpr const char* backend_names[] = {"auto", "openblas", "onednn", "portable"};
+
+// `who` names the caller in the message: "SOMA_GEMM" or "gemm".
+void check_built(GemmBackend backend, const std::string& who) {
+  if (!gemm_backend_built(backend)) {
+    throw Error(who + ": " + backend_names[static_cast<int>(backend)] +
+                " is not in this build (it has soma's portable GEMM alone)");
+  }
 }
 
-// Chooses OpenBLAS's kernels during static initialisation of every program that links
-// gemm: OpenBLAS's own constructor has run by then (it is a shared library the program
-// depends on), and no thread of the program has started yet.
-[[maybe_unused]] const BlasCoreChoice& blas_core_at_start = blas_core_choice();
-
-enum class Library { openblas, onednn };
-enum class Choice { by_size, openblas, onednn };
-
-// SOMA_GEMM, read once: unset or "auto" chooses by size (below), "openblas" or "onednn" one
-// library for every product.
-Choice choice() {
-  static const Choice chosen = [] {
+// SOMA_GEMM, read once: unset, empty or "auto" chooses by size (below), a backend's name
+// that one for every product.
+GemmBackend chosen_backend() {
+  static const GemmBackend chosen = [] {
     const char* value = std::getenv("SOMA_GEMM");
-    const std::string_view name = value == nullptr ? "" : value;
-    if (name.empty() || name == "auto") return Choice::by_size;
-    if (name == "openblas") return Choice::openblas;
-    if (name == "onednn") return Choice::onednn;
+    const std::string_view name = value == nullptr || *value == '\0' ? "auto" : value;
+    for (const GemmBackend backend : backends) {
+      if (name != backend_names[static_cast<int>(backend)]) continue;
+      check_built(backend, "SOMA_GEMM");
+      return backend;
+    }
     throw Error("SOMA_GEMM: unknown value '" + std::string(name) +
-                "' (expected auto, openblas or onednn)");
+                "' (expected auto, openblas, onednn or portable)");
   }();
   return chosen;
 }
@@ -58,16 +61,6 @@ Choice choice() {
 // with the transposes.
 constexpr int64_t onednn_from_multiply_adds = int64_t{1} << 20;
 
-// Whether oneDNN runs its AVX2 kernels here (the CPU has no AVX-512), decided once.
-bool onednn_runs_avx2_kernels() {
-  static const bool avx2 = [] {
-    const auto isa = static_cast<unsigned>(dnnl_get_effective_cpu_isa());
-    const auto avx512 = static_cast<unsigned>(dnnl_cpu_isa_avx512_core);
-    return (isa & avx512) != avx512;
-  }();
-  return avx2;
-}
-
 // On CPUs without AVX-512, oneDNN's sgemm takes about twice as long as OpenBLAS's on
 // products whose A is not transposed and whose C is this many columns wide or more: on an
 // AMD EPYC (Zen 3), one thread, 128 or 256 rows, oneDNN gave 43-46 GFLOP/s at 1024 and
@@ -76,64 +69,25 @@ bool onednn_runs_avx2_kernels() {
 // docs/PERFORMANCE.md has the measurements.
 constexpr int64_t avx2_onednn_below_columns = 512;
 
-// The library for a whole product (every block of it uses the same, so that the split
-// over threads does not change which library sums which element).
-Library library_for(const GemmArgs& args, int64_t multiply_adds) {
-  switch (choice()) {
-    case Choice::openblas:
-      return Library::openblas;
-    case Choice::onednn:
-      return Library::onednn;
-    case Choice::by_size:
-      break;
+// The backend for a whole product (every block of it uses the same, so that the split
+// over threads does not change which backend sums which element).
+GemmBackend backend_for(const GemmArgs& args, GemmBackend requested, int64_t multiply_adds) {
+  if (requested != GemmBackend::by_size) return requested;
+  if constexpr (libraries_built) {
+    if (multiply_adds < onednn_from_multiply_adds) return GemmBackend::openblas;
+    const bool wide_on_avx2 =
+        !args.transpose_a && args.n >= avx2_onednn_below_columns && onednn_runs_avx2_kernels();
+    return wide_on_avx2 ? GemmBackend::openblas : GemmBackend::onednn;
   }
-  if (multiply_adds < onednn_from_multiply_adds) return Library::openblas;
-  if (!args.transpose_a && args.n >= avx2_onednn_below_columns && onednn_runs_avx2_kernels()) {
-    return Library::openblas;
-  }
-  return Library::onednn;
+  return GemmBackend::portable;
 }
 
-void openblas_gemm(const GemmArgs& args) {
-  cblas_sgemm(CblasRowMajor, args.transpose_a ? CblasTrans : CblasNoTrans,
-              args.transpose_b ? CblasTrans : CblasNoTrans, to_blas_int(args.m),
-              to_blas_int(args.n), to_blas_int(args.k), args.alpha, args.a, to_blas_int(args.lda),
-              args.b, to_blas_int(args.ldb), args.beta, args.c, to_blas_int(args.ldc));
-}
-
-// Sets the calling thread's OpenMP thread count to 1 while it lives, then puts it back.
-class OneOpenMpThread {
- public:
-  OneOpenMpThread() : previous_(omp_get_max_threads()) { omp_set_num_threads(1); }
-  ~OneOpenMpThread() { omp_set_num_threads(previous_); }
-  OneOpenMpThread(const OneOpenMpThread&) = delete;
-  OneOpenMpThread& operator=(const OneOpenMpThread&) = delete;
-
- private:
-  int previous_;
-};
-
-void onednn_gemm(const GemmArgs& args) {
-  // oneDNN's OpenMP runtime would start a team of threads in every thread that calls it;
-  // soma splits products itself, so each call runs on its caller's thread alone. The
-  // setting belongs to that thread and is put back, so a program's own OpenMP code keeps
-  // what it set.
-  const OneOpenMpThread one_thread;
-  const dnnl_status_t status =
-      dnnl_sgemm(args.transpose_a ? 'T' : 'N', args.transpose_b ? 'T' : 'N', args.m, args.n, args.k,
-                 args.alpha, args.a, args.lda, args.b, args.ldb, args.beta, args.c, args.ldc);
-  if (status != dnnl_success) {
-    throw Error("gemm: oneDNN's sgemm failed with status " +
-                std::to_string(static_cast<int>(status)));
+void backend_gemm(const GemmArgs& args, GemmBackend backend) {
+  if constexpr (libraries_built) {
+    if (backend == GemmBackend::openblas) return openblas_gemm(args);
+    if (backend == GemmBackend::onednn) return onednn_gemm(args);
   }
-}
-
-void library_gemm(const GemmArgs& args, Library library) {
-  if (library == Library::onednn) {
-    onednn_gemm(args);
-  } else {
-    openblas_gemm(args);
-  }
+  portable_gemm(args);
 }
 
 // Every row of C (m x n, row stride ldc) set to the bias.
@@ -147,17 +101,11 @@ void fill_rows_with_bias(const GemmArgs& args) {
 
 // How every block of one product is computed, decided by the whole product so that all
 // its blocks sum the same way: one row times a matrix (a batch-1 forward pass) by soma's
-// row kernel, which skips the packing of B, else by the library for the product's size.
+// row kernel, which skips the packing of B, else by the backend for the product.
 struct Plan {
   bool row_kernel = false;
-  Library library = Library::openblas;
+  GemmBackend backend = GemmBackend::portable;
 };
-
-Plan plan_for(const GemmArgs& args, int64_t multiply_adds) {
-  return {.row_kernel =
-              args.m == 1 && !args.transpose_a && !args.transpose_b && row_times_matrix_available(),
-          .library = library_for(args, multiply_adds)};
-}
 
 void multiply(const GemmArgs& args, const Plan& plan) {
   if (plan.row_kernel) {
@@ -166,13 +114,13 @@ void multiply(const GemmArgs& args, const Plan& plan) {
     return;
   }
   if (args.bias == nullptr) {
-    library_gemm(args, plan.library);
+    backend_gemm(args, plan.backend);
   } else {
-    // The libraries have no bias: C starts as the bias and the product is added onto it.
+    // The backends have no bias: C starts as the bias and the product is added onto it.
     fill_rows_with_bias(args);
     GemmArgs onto_bias = args;
     onto_bias.beta = 1.0f;
-    library_gemm(onto_bias, plan.library);
+    backend_gemm(onto_bias, plan.backend);
   }
 }
 
@@ -214,8 +162,16 @@ void run_block(void* context, int, int64_t begin, int64_t end) {
 
 }  // namespace
 
+bool gemm_backend_built(GemmBackend backend) {
+  return libraries_built || backend == GemmBackend::by_size || backend == GemmBackend::portable;
+}
+
 void gemm(const GemmArgs& args) {
-  choice();  // an unknown SOMA_GEMM is reported here, not inside a part
+  gemm(args, chosen_backend());  // an unknown SOMA_GEMM is reported here, not inside a part
+}
+
+void gemm(const GemmArgs& args, GemmBackend backend) {
+  check_built(backend, "gemm");
   if (args.bias != nullptr && args.beta != 0.0f) {
     throw Error("gemm: beta must be 0 when a bias is given (the bias replaces beta C)");
   }
@@ -235,13 +191,17 @@ void gemm(const GemmArgs& args) {
     }
     return;
   }
-  // Every size OpenBLAS would see is checked here (whichever library runs), before the
+  // Every size a library would see is checked here (whichever backend runs), before the
   // product is split, so that no part can throw for it.
   for (const int64_t extent : {args.m, args.n, args.k, args.lda, args.ldb, args.ldc}) {
-    to_blas_int(extent);
+    if (extent > INT_MAX) {
+      throw Error("gemm: dimension " + std::to_string(extent) + " is too large");
+    }
   }
   const int64_t multiply_adds = args.m * args.n * args.k;
-  const Plan plan = plan_for(args, multiply_adds);
+  const Plan plan{.row_kernel = args.m == 1 && !args.transpose_a && !args.transpose_b &&
+                                row_times_matrix_available(),
+                  .backend = backend_for(args, backend, multiply_adds)};
   if (multiply_adds < parallel_threshold) {
     multiply(args, plan);
     return;
@@ -255,27 +215,27 @@ void gemm(const GemmArgs& args) {
 }
 
 std::string gemm_libraries() {
-  const dnnl_version_t* version = dnnl_version();
-  const std::string onednn = "oneDNN " + std::to_string(version->major) + "." +
-                             std::to_string(version->minor) + "." + std::to_string(version->patch);
-  // openblas_get_config() begins with "OpenBLAS" and its version.
-  const std::string openblas =
-      std::string(openblas_get_config()) + " (" + openblas_get_corename() + " kernels)";
-  switch (choice()) {
-    case Choice::openblas:
-      return openblas + " for every product (SOMA_GEMM=openblas)";
-    case Choice::onednn:
-      return onednn + " for every product (SOMA_GEMM=onednn)";
-    case Choice::by_size:
-      break;
+  const GemmBackend backend = chosen_backend();
+  if constexpr (libraries_built) {
+    if (backend == GemmBackend::openblas) {
+      return openblas_name() + " for every product (SOMA_GEMM=openblas)";
+    }
+    if (backend == GemmBackend::onednn)
+      return onednn_name() + " for every product (SOMA_GEMM=onednn)";
+    if (backend == GemmBackend::by_size) {
+      const std::string avx2_exception = onednn_runs_avx2_kernels()
+                                             ? " (OpenBLAS for those " +
+                                                   std::to_string(avx2_onednn_below_columns) +
+                                                   " columns wide or more with A not transposed)"
+                                             : "";
+      return openblas_name() + " below " + std::to_string(onednn_from_multiply_adds) +
+             " multiply-adds, " + onednn_name() + " from there" + avx2_exception;
+    }
   }
-  const std::string avx2_exception = onednn_runs_avx2_kernels()
-                                         ? " (OpenBLAS for those " +
-                                               std::to_string(avx2_onednn_below_columns) +
-                                               " columns wide or more with A not transposed)"
-                                         : "";
-  return openblas + " below " + std::to_string(onednn_from_multiply_adds) + " multiply-adds, " +
-         onednn + " from there" + avx2_exception;
+  return std::string("soma's portable GEMM (") + portable_gemm_instructions() +
+         " code) for every product (" +
+         (backend == GemmBackend::portable ? "SOMA_GEMM=portable" : "no library in this build") +
+         ")";
 }
 
 std::string blas_description() {

@@ -1,25 +1,29 @@
 // The pool: `threads - 1` workers, each waiting on its own slot. A job is a function
 // pointer, its context and a range, written into the slot; worker w runs part w, the
 // caller part 0. Workers spin for a while after each job before sleeping on their slot (a
-// futex), and the caller only pays for a wake-up when the worker it posts to is asleep.
+// futex), and the caller only pays for a wake-up when the worker it posts to is asleep. A
+// build without threads (SOMA_THREADS=OFF) has a pool of the caller alone.
 #include "soma/kernels/thread_pool.hpp"
 
+#include <algorithm>
+#include <string>
+
+#include "soma/core/error.hpp"
+#include "soma/kernels/threads.hpp"
+
+#if SOMA_THREADS
 #include <pthread.h>
 #include <sched.h>
 
-#include <algorithm>
 #include <atomic>
 #include <condition_variable>
 #include <exception>
 #include <memory>
 #include <mutex>
-#include <string>
 #include <system_error>
 #include <thread>
 #include <vector>
-
-#include "soma/core/error.hpp"
-#include "soma/kernels/threads.hpp"
+#endif
 
 #if defined(__x86_64__)
 #include <immintrin.h>
@@ -50,6 +54,7 @@ class InsidePart {
   bool was_inside_;
 };
 
+#if SOMA_THREADS
 // Set in the child of a fork: it has the pool's memory but none of its threads.
 std::atomic<bool> forked_child{false};
 
@@ -211,6 +216,23 @@ Pool& pool() {
   }();
   return *instance;
 }
+
+#else
+
+// The caller alone: every parallel_for runs inline, and set_thread_count keeps one thread
+// as it does when the system refuses to start more.
+struct Pool {
+  int threads() const { return 1; }
+  void resize(int) {}
+  bool try_run(int, int64_t, PartFn, void*) { return false; }
+};
+
+Pool& pool() {
+  static Pool instance;
+  return instance;
+}
+
+#endif
 
 }  // namespace
 

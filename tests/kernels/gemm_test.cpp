@@ -1,7 +1,8 @@
 // Tests soma::kernels::gemm, C = alpha op(A) op(B) + beta C (or + a bias row) on row-major
 // buffers, against a naive triple loop in double: all four transpose combinations, padded
-// rows, a bias on one thread and split over threads, and k = 0; the one-row kernel exactly,
-// with zeros in the row (skipped) and NaN.
+// rows, a bias on one thread and split over threads, and k = 0, as SOMA_GEMM chooses and on
+// the portable backend (and its kernel alone); the one-row kernel exactly, with zeros in the
+// row (skipped) and NaN; the portable backend's bits on one thread and two.
 #include "soma/kernels/gemm.hpp"
 
 #include <gtest/gtest.h>
@@ -13,6 +14,7 @@
 #include <tuple>
 #include <vector>
 
+#include "kernels/gemm_backends.hpp"
 #include "soma/core/error.hpp"
 #include "soma/kernels/threads.hpp"
 #include "support/error_message.hpp"
@@ -21,7 +23,24 @@
 namespace {
 
 using soma::kernels::GemmArgs;
+using soma::kernels::GemmBackend;
 using soma::testing::random_values;
+
+// The ways a product is run here: gemm with the backend SOMA_GEMM chooses, gemm on the
+// portable backend (split over threads like the others), and the portable backend's kernel
+// alone (one thread; one-row products too, which gemm gives to its row kernel on x86-64),
+// which takes no bias.
+struct Multiplier {
+  const char* name;
+  void (*multiply)(const GemmArgs&);
+  bool takes_bias;
+};
+constexpr Multiplier multipliers[] = {
+    {"gemm", [](const GemmArgs& args) { soma::kernels::gemm(args); }, true},
+    {"gemm on the portable backend",
+     [](const GemmArgs& args) { soma::kernels::gemm(args, GemmBackend::portable); }, true},
+    {"the portable kernel", soma::kernels::portable_gemm, false},
+};
 
 // A stored as (rows x lda) with the matrix in the first `cols` columns of each row.
 struct Stored {
@@ -110,15 +129,18 @@ TEST_P(GemmAgainstNaiveLoopTest, MatchesTheNaiveTripleLoop) {
   const std::vector<double> expected = naive_gemm(args, a, b, start);
   // On one thread and split over two (by columns, or by rows for tall, narrow C).
   const int previous = soma::kernels::thread_count();
-  for (const int threads : {1, 2}) {
-    soma::kernels::set_thread_count(threads);
-    result = start;
-    soma::kernels::gemm(args);
-    for (size_t i = 0; i < result.size(); ++i) {
-      // Sums of k products of values in [-1, 1]: float32 rounding stays below 1e-6 per term.
-      ASSERT_NEAR(result[i], expected[i], 1e-6 * static_cast<double>(c.k + 2))
-          << threads << " threads, element " << i << " (row " << i / static_cast<size_t>(ldc)
-          << ")";
+  for (const Multiplier& run : multipliers) {
+    if (c.with_bias && !run.takes_bias) continue;
+    for (const int threads : {1, 2}) {
+      soma::kernels::set_thread_count(threads);
+      result = start;
+      run.multiply(args);
+      for (size_t i = 0; i < result.size(); ++i) {
+        // Sums of k products of values in [-1, 1]: float32 rounding stays below 1e-6 per term.
+        ASSERT_NEAR(result[i], expected[i], 1e-6 * static_cast<double>(c.k + 2))
+            << run.name << ", " << threads << " threads, element " << i << " (row "
+            << i / static_cast<size_t>(ldc) << ")";
+      }
     }
   }
   soma::kernels::set_thread_count(previous);
@@ -155,6 +177,11 @@ std::vector<GemmCase> gemm_cases() {
       cases.push_back({transpose_a, transpose_b, 150, 130, 70, 0.75f, -1.5f, 3});
       cases.push_back({transpose_a, transpose_b, 100, 120, 100, 1.0f, 0.0f, 1, true});
       cases.push_back({transpose_a, transpose_b, 2000, 24, 30, 1.0f, 1.0f, 0});
+      // The portable backend's blocking: more rows than a panel of A (96), more columns than
+      // one of B (384 or 512) and two panels of depth; and C narrower than a tile, whose
+      // columns it takes as rows, over two panels of depth.
+      cases.push_back({transpose_a, transpose_b, 100, 530, 300, -0.5f, 0.5f, 1});
+      cases.push_back({transpose_a, transpose_b, 97, 10, 257, 1.0f, 0.0f, 2, true});
     }
   }
   return cases;
@@ -167,7 +194,7 @@ INSTANTIATE_TEST_SUITE_P(AllTransposes, GemmAgainstNaiveLoopTest, ::testing::Val
 // padding, alpha 1 and beta 0.
 void multiply_packed(int64_t m, int64_t n, int64_t k, const std::vector<float>& a,
                      const std::vector<float>& b, std::vector<float>& c,
-                     const float* bias = nullptr) {
+                     const float* bias = nullptr, GemmBackend backend = GemmBackend::by_size) {
   soma::kernels::gemm({.m = m,
                        .n = n,
                        .k = k,
@@ -177,18 +204,30 @@ void multiply_packed(int64_t m, int64_t n, int64_t k, const std::vector<float>& 
                        .ldb = n,
                        .c = c.data(),
                        .ldc = n,
-                       .bias = bias});
+                       .bias = bias},
+                      backend);
 }
 
+// The tests below run with soma's choice of backend by size and on the portable backend.
+class GemmOnEachBackendTest : public ::testing::TestWithParam<GemmBackend> {};
+
+std::string backend_name(const ::testing::TestParamInfo<GemmBackend>& info) {
+  return info.param == GemmBackend::portable ? "portable" : "by_size";
+}
+
+INSTANTIATE_TEST_SUITE_P(BySizeAndPortable, GemmOnEachBackendTest,
+                         ::testing::Values(GemmBackend::by_size, GemmBackend::portable),
+                         backend_name);
+
 // beta = 0 means C's old contents are not read: NaN there must not leak into the result.
-TEST(GemmTest, ZeroBetaIgnoresWhatCHeld) {
+TEST_P(GemmOnEachBackendTest, ZeroBetaIgnoresWhatCHeld) {
   for (const int64_t m : {int64_t{1}, int64_t{64}}) {
     const int64_t k = 784;
     const int64_t n = 300;
     const std::vector<float> a = random_values(static_cast<size_t>(m * k), 4);
     const std::vector<float> b = random_values(static_cast<size_t>(k * n), 5);
     std::vector<float> c(static_cast<size_t>(m * n), std::nanf(""));
-    multiply_packed(m, n, k, a, b, c);
+    multiply_packed(m, n, k, a, b, c, nullptr, GetParam());
     for (const float value : c) ASSERT_TRUE(std::isfinite(value)) << "m = " << m;
   }
 }
@@ -196,7 +235,7 @@ TEST(GemmTest, ZeroBetaIgnoresWhatCHeld) {
 // The same product with the same thread count gives the same bits, every time: the training
 // results' determinism rests on it. Shapes of every kind: the row kernel, OpenBLAS and
 // oneDNN, split by columns and by rows, and odd sizes.
-TEST(GemmTest, RepeatedProductsGiveIdenticalBits) {
+TEST_P(GemmOnEachBackendTest, RepeatedProductsGiveIdenticalBits) {
   const int previous = soma::kernels::thread_count();
   soma::kernels::set_thread_count(2);
   for (const auto& [m, n, k] : {std::tuple<int64_t, int64_t, int64_t>{1, 256, 784},
@@ -209,9 +248,9 @@ TEST(GemmTest, RepeatedProductsGiveIdenticalBits) {
     const std::vector<float> b = random_values(static_cast<size_t>(k * n), 10);
     std::vector<float> first(static_cast<size_t>(m * n));
     std::vector<float> again(static_cast<size_t>(m * n));
-    multiply_packed(m, n, k, a, b, first);
+    multiply_packed(m, n, k, a, b, first, nullptr, GetParam());
     for (int repeat = 0; repeat < 3; ++repeat) {
-      multiply_packed(m, n, k, a, b, again);
+      multiply_packed(m, n, k, a, b, again, nullptr, GetParam());
       ASSERT_EQ(first, again) << m << "x" << n << "x" << k << ", repeat " << repeat;
     }
   }
@@ -248,6 +287,71 @@ TEST(GemmTest, OneAndTwoThreadsGiveIdenticalBits) {
     }
   }
   soma::kernels::set_thread_count(previous);
+}
+
+// The portable backend sums every element in the same order whatever block of C it falls
+// in, so one thread and two give the same bits on every shape: also where a library's may
+// not (164 x 8 x 134 with B transposed), and whether it takes C's columns as rows or not.
+TEST(GemmTest, PortableBackendGivesTheSameBitsOnOneThreadAndTwo) {
+  const int previous = soma::kernels::thread_count();
+  for (const auto& [m, n, k] : {std::tuple<int64_t, int64_t, int64_t>{128, 256, 784},
+                                {164, 8, 134},
+                                {600, 20, 40},
+                                {3, 2, 20000},
+                                {97, 10, 257},
+                                {300, 700, 100}}) {
+    const std::vector<float> a = random_values(static_cast<size_t>(m * k), 18);
+    const std::vector<float> b = random_values(static_cast<size_t>(k * n), 19);
+    const std::vector<float> bias = random_values(static_cast<size_t>(n), 20);
+    for (const bool transpose_b : {false, true}) {
+      std::vector<std::vector<float>> results;
+      for (const int threads : {1, 2}) {
+        soma::kernels::set_thread_count(threads);
+        std::vector<float> c(static_cast<size_t>(m * n));
+        soma::kernels::gemm({.transpose_b = transpose_b,
+                             .m = m,
+                             .n = n,
+                             .k = k,
+                             .a = a.data(),
+                             .lda = k,
+                             .b = b.data(),
+                             .ldb = transpose_b ? k : n,
+                             .c = c.data(),
+                             .ldc = n,
+                             .bias = bias.data()},
+                            GemmBackend::portable);
+        results.push_back(std::move(c));
+      }
+      EXPECT_EQ(results[0], results[1]) << m << "x" << n << "x" << k << (transpose_b ? " B^T" : "");
+    }
+  }
+  soma::kernels::set_thread_count(previous);
+}
+
+// A build with the libraries has every backend; one without them refuses them by name and
+// leaves C as it was.
+TEST(GemmTest, ABackendThisBuildLacksIsRefusedByName) {
+  EXPECT_TRUE(soma::kernels::gemm_backend_built(GemmBackend::by_size));
+  EXPECT_TRUE(soma::kernels::gemm_backend_built(GemmBackend::portable));
+  const bool libraries = soma::kernels::gemm_backend_built(GemmBackend::openblas);
+  EXPECT_EQ(soma::kernels::gemm_backend_built(GemmBackend::onednn), libraries);
+  std::vector<float> c = {7.0f};
+  const float one = 1.0f;
+  for (const auto& [backend, name] :
+       {std::pair{GemmBackend::openblas, "openblas"}, std::pair{GemmBackend::onednn, "onednn"}}) {
+    const GemmArgs args{
+        .m = 1, .n = 1, .k = 1, .a = &one, .lda = 1, .b = &one, .ldb = 1, .c = c.data(), .ldc = 1};
+    if (libraries) {
+      soma::kernels::gemm(args, backend);
+      EXPECT_EQ(c[0], 1.0f) << name;
+      c[0] = 7.0f;
+    } else {
+      EXPECT_SOMA_ERROR(soma::kernels::gemm(args, backend),
+                        std::string("gemm: ") + name +
+                            " is not in this build (it has soma's portable GEMM alone)");
+      EXPECT_EQ(c[0], 7.0f) << name;
+    }
+  }
 }
 
 // Whether gemm runs one-row products on soma's own row kernel here (x86-64 with AVX-512F,
@@ -348,7 +452,7 @@ TEST(GemmTest, OneRowZeroLeavesOutItsRowOfB) {
 }
 
 // Sizes the BLAS cannot take are refused before the product is split over threads.
-TEST(GemmTest, ATooLargeStrideIsAnErrorBeforeAnyWork) {
+TEST_P(GemmOnEachBackendTest, ATooLargeStrideIsAnErrorBeforeAnyWork) {
   float a = 1.0f;
   float b = 1.0f;
   float c = 0.0f;
@@ -360,13 +464,14 @@ TEST(GemmTest, ATooLargeStrideIsAnErrorBeforeAnyWork) {
                                     .b = &b,
                                     .ldb = 1,
                                     .c = &c,
-                                    .ldc = 1}),
+                                    .ldc = 1},
+                                   GetParam()),
                soma::Error);
   EXPECT_EQ(c, 0.0f);
 }
 
 // With k = 0 the product is empty: C = beta C (BLAS itself would leave C untouched).
-TEST(GemmTest, EmptyInnerDimensionScalesC) {
+TEST_P(GemmOnEachBackendTest, EmptyInnerDimensionScalesC) {
   std::vector<float> c = {1.0f, 2.0f, 3.0f, 4.0f, 5.0f, 6.0f};
   const float unused = 99.0f;
   soma::kernels::gemm({.m = 2,
@@ -379,11 +484,12 @@ TEST(GemmTest, EmptyInnerDimensionScalesC) {
                        .ldb = 3,
                        .beta = 2.0f,
                        .c = c.data(),
-                       .ldc = 3});
+                       .ldc = 3},
+                      GetParam());
   EXPECT_EQ(c, (std::vector<float>{2.0f, 4.0f, 6.0f, 8.0f, 10.0f, 12.0f}));
 }
 
-TEST(GemmTest, EmptyInnerDimensionWithZeroBetaGivesZeros) {
+TEST_P(GemmOnEachBackendTest, EmptyInnerDimensionWithZeroBetaGivesZeros) {
   std::vector<float> c = {1.0f, std::nanf(""), 3.0f, 4.0f};
   const float unused = 99.0f;
   soma::kernels::gemm({.m = 2,
@@ -395,12 +501,13 @@ TEST(GemmTest, EmptyInnerDimensionWithZeroBetaGivesZeros) {
                        .ldb = 2,
                        .beta = 0.0f,
                        .c = c.data(),
-                       .ldc = 2});
+                       .ldc = 2},
+                      GetParam());
   EXPECT_EQ(c, std::vector<float>(4, 0.0f));
 }
 
 // With k = 0 and a bias, every row of C is the bias.
-TEST(GemmTest, EmptyInnerDimensionWithABiasGivesTheBias) {
+TEST_P(GemmOnEachBackendTest, EmptyInnerDimensionWithABiasGivesTheBias) {
   std::vector<float> c = {1.0f, std::nanf(""), 3.0f, 4.0f, 5.0f, 6.0f};
   const std::vector<float> bias = {0.5f, -1.0f, 2.0f};
   const float unused = 99.0f;
@@ -413,12 +520,13 @@ TEST(GemmTest, EmptyInnerDimensionWithABiasGivesTheBias) {
                        .ldb = 3,
                        .c = c.data(),
                        .ldc = 3,
-                       .bias = bias.data()});
+                       .bias = bias.data()},
+                      GetParam());
   EXPECT_EQ(c, (std::vector<float>{0.5f, -1.0f, 2.0f, 0.5f, -1.0f, 2.0f}));
 }
 
 // A bias replaces beta C: asking for both is an error, and C is left as it was.
-TEST(GemmTest, BiasWithNonZeroBetaIsRefused) {
+TEST_P(GemmOnEachBackendTest, BiasWithNonZeroBetaIsRefused) {
   std::vector<float> c = {7.0f};
   const float one = 1.0f;
   EXPECT_SOMA_ERROR(soma::kernels::gemm({.m = 1,
@@ -431,12 +539,13 @@ TEST(GemmTest, BiasWithNonZeroBetaIsRefused) {
                                          .beta = 1.0f,
                                          .c = c.data(),
                                          .ldc = 1,
-                                         .bias = &one}),
+                                         .bias = &one},
+                                        GetParam()),
                     "gemm: beta must be 0 when a bias is given (the bias replaces beta C)");
   EXPECT_EQ(c[0], 7.0f);
 }
 
-TEST(GemmTest, EmptyOutputTouchesNothing) {
+TEST_P(GemmOnEachBackendTest, EmptyOutputTouchesNothing) {
   std::vector<float> c = {7.0f};
   const float unused = 99.0f;
   soma::kernels::gemm({.m = 0,
@@ -447,12 +556,13 @@ TEST(GemmTest, EmptyOutputTouchesNothing) {
                        .b = &unused,
                        .ldb = 1,
                        .c = c.data(),
-                       .ldc = 1});
+                       .ldc = 1},
+                      GetParam());
   EXPECT_EQ(c[0], 7.0f);
 }
 
 // [[1, 2], [3, 4]] [[5, 6], [7, 8]] = [[19, 22], [43, 50]], exactly.
-TEST(GemmTest, SmallProductIsExact) {
+TEST_P(GemmOnEachBackendTest, SmallProductIsExact) {
   const std::vector<float> a = {1, 2, 3, 4};
   const std::vector<float> b = {5, 6, 7, 8};
   std::vector<float> c(4, -1.0f);
@@ -464,16 +574,39 @@ TEST(GemmTest, SmallProductIsExact) {
                        .b = b.data(),
                        .ldb = 2,
                        .c = c.data(),
-                       .ldc = 2});
+                       .ldc = 2},
+                      GetParam());
   EXPECT_EQ(c, (std::vector<float>{19, 22, 43, 50}));
 }
 
-// It names both libraries, or the one SOMA_GEMM picks when the tests run with it set.
+// It names both libraries, or the backend SOMA_GEMM picks when the tests run with it set.
 TEST(GemmTest, DescribesTheLibraries) {
   const std::string description = soma::kernels::blas_description();
-  EXPECT_TRUE(description.rfind("OpenBLAS ", 0) == 0 || description.rfind("oneDNN ", 0) == 0)
+  EXPECT_TRUE(description.rfind("OpenBLAS ", 0) == 0 || description.rfind("oneDNN ", 0) == 0 ||
+              description.rfind("soma's portable GEMM (", 0) == 0)
       << description;
   EXPECT_NE(description.find(" soma threads"), std::string::npos) << description;
+}
+
+// The portable backend is described with the instruction set its code was compiled for
+// that runs here, and why it runs every product.
+TEST(GemmTest, DescribesThePortableBackend) {
+  const char* chosen = std::getenv("SOMA_GEMM");
+  const bool by_environment = chosen != nullptr && std::string(chosen) == "portable";
+  if (!by_environment && soma::kernels::gemm_backend_built(GemmBackend::openblas)) {
+    GTEST_SKIP() << "the libraries run the products: " << soma::kernels::gemm_libraries();
+  }
+#if defined(__x86_64__) && defined(__GNUC__)
+  const std::string instructions = __builtin_cpu_supports("avx512f") ? "AVX-512"
+                                   : __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")
+                                       ? "AVX2"
+                                       : "baseline";
+#else
+  const std::string instructions = "baseline";
+#endif
+  EXPECT_EQ(soma::kernels::gemm_libraries(),
+            "soma's portable GEMM (" + instructions + " code) for every product (" +
+                (by_environment ? "SOMA_GEMM=portable" : "no library in this build") + ")");
 }
 
 // Chosen by size, the description says where OpenBLAS takes over from oneDNN on a CPU

@@ -1,6 +1,6 @@
 // soma's thread pool: every index is run exactly once, the split depends only on the
 // thread count, nested and concurrent calls run inline instead of waiting on each other,
-// and the thread count can be changed.
+// and the thread count can be changed; without threads, everything runs on the caller.
 #include "soma/kernels/thread_pool.hpp"
 
 #include <gtest/gtest.h>
@@ -20,9 +20,14 @@
 namespace soma::kernels {
 namespace {
 
-// Restores the thread count a test changes.
+// Restores the thread count a test changes. A build without threads (SOMA_THREADS=OFF)
+// has no pool threads to test: ThreadPoolWithoutThreadsTest below checks that build.
 class ThreadPoolTest : public ::testing::Test {
  protected:
+  void SetUp() override {
+    set_thread_count(2);
+    if (thread_count() == 1) GTEST_SKIP() << "this build has no pool threads (SOMA_THREADS=OFF)";
+  }
   void TearDown() override { set_thread_count(initial_); }
   const int initial_ = thread_count();
 };
@@ -143,6 +148,34 @@ TEST_F(ThreadPoolTest, TheThreadCountCannotChangeFromInsideAPart) {
   });
   EXPECT_EQ(refused.load(), 2);
   EXPECT_EQ(thread_count(), 2);
+}
+
+// Built without threads (SOMA_THREADS=OFF): whatever count is asked for, the pool keeps the
+// caller alone and runs everything as one part on it; the count must still be positive and
+// cannot change from inside a part.
+TEST(ThreadPoolWithoutThreadsTest, RunsEverythingOnTheCaller) {
+  const int initial = thread_count();
+  set_thread_count(4);
+  const int started = thread_count();
+  set_thread_count(initial);
+  if (started > 1) GTEST_SKIP() << "this build has pool threads";
+  EXPECT_EQ(started, 1);
+  EXPECT_EQ(parts_for(1000, 1), 1);
+  const std::thread::id caller = std::this_thread::get_id();
+  std::vector<std::pair<int64_t, int64_t>> parts;
+  int refused = 0;
+  parallel_for(10, 1, [&](int64_t begin, int64_t end) {
+    EXPECT_EQ(std::this_thread::get_id(), caller);
+    parts.emplace_back(begin, end);
+    try {
+      set_thread_count(1);
+    } catch (const Error&) {
+      ++refused;
+    }
+  });
+  EXPECT_EQ(parts, (std::vector<std::pair<int64_t, int64_t>>{{0, 10}}));
+  EXPECT_EQ(refused, 1);
+  EXPECT_THROW(set_thread_count(0), Error);
 }
 
 }  // namespace

@@ -1,7 +1,8 @@
 // Single-precision matrix product C = alpha * op(A) * op(B) + beta * C on row-major
 // buffers, with op() an optional transpose folded into the library's call (no copies), or
 // C = alpha * op(A) * op(B) + bias with a bias row added to every row of C.
-// Backed by OpenBLAS and oneDNN (see gemm_libraries()); the rest of soma calls only this.
+// Backed by OpenBLAS and oneDNN, or by soma's portable GEMM (plain C++, no library): see
+// gemm_libraries(). The rest of soma calls only this.
 #pragma once
 
 #include <cstdint>
@@ -36,17 +37,31 @@ struct GemmArgs {
 // at batch 1 can differ from the same row's inside a larger batch.
 void gemm(const GemmArgs& args);
 
-// Which library runs the products soma's own row kernel does not take: OpenBLAS for small
+// What runs the products soma's own row kernel does not take. by_size: OpenBLAS for small
 // ones, oneDNN from 2^20 multiply-adds on (the faster of the two on each side, measured),
-// except, on CPUs without AVX-512, products with A not transposed and C 512 columns wide
-// or more, where oneDNN's AVX2 kernels were measured at half OpenBLAS's speed; unless the
-// environment's SOMA_GEMM (read once) says "openblas" or "onednn" for all of them ("auto" or unset:
-// by size). Any other value makes gemm() throw soma::Error naming SOMA_GEMM; so do the descriptions
-// below.
+// except, on CPUs without AVX-512, products with A not transposed and C 512 columns wide or
+// more, where oneDNN's AVX2 kernels were measured at half OpenBLAS's speed. portable: soma's
+// own blocked GEMM, plain C++ that the compiler vectorises; a build configured without the
+// libraries (SOMA_BLAS=portable, SOMA_THREADS=OFF, or the libraries not found) has only that,
+// and by_size means it there.
+enum class GemmBackend { by_size, openblas, onednn, portable };
 
-// The libraries as chosen, with versions, OpenBLAS's build configuration and core type,
-// e.g. "OpenBLAS 0.3.21 ... (SkylakeX kernels) below 1048576 multiply-adds, oneDNN 2.6.3
-// from there", followed on CPUs without AVX-512 by the exception above.
+// Whether this build has the backend.
+bool gemm_backend_built(GemmBackend backend);
+
+// gemm() on the given backend for every product, whatever SOMA_GEMM says. Throws soma::Error
+// for a backend this build lacks.
+void gemm(const GemmArgs& args, GemmBackend backend);
+
+// gemm(args) takes the backend from the environment's SOMA_GEMM (read once): "auto" or unset
+// by_size, or "openblas", "onednn" or "portable" for every product. Any other value, or a
+// backend this build lacks, makes gemm() throw soma::Error naming SOMA_GEMM; so do the
+// descriptions below.
+
+// The backends as SOMA_GEMM chooses them, with versions, OpenBLAS's build configuration and
+// core type, e.g. "OpenBLAS 0.3.21 ... (SkylakeX kernels) below 1048576 multiply-adds, oneDNN
+// 2.6.3 from there", followed on CPUs without AVX-512 by the exception above; or "soma's
+// portable GEMM (...) for every product".
 std::string gemm_libraries();
 
 // gemm_libraries() and soma's thread count, e.g. for `soma bench`.
