@@ -135,14 +135,10 @@ const BlasCoreChoice& blas_core_choice() {
 
 #else
 
-namespace soma::kernels {
-
-const BlasCoreChoice& blas_core_choice() {
+const soma::kernels::BlasCoreChoice& soma::kernels::blas_core_choice() {
   static const BlasCoreChoice choice{
       .loaded = "", .best = "", .now = "", .reason = "this build has no OpenBLAS"};
   return choice;
 }
-
-}  // namespace soma::kernels
 
 #endif

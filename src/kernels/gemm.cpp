@@ -24,8 +24,7 @@ namespace {
 // functions are declared but not defined: every call sits in a discarded `if constexpr`.
 constexpr bool libraries_built = SOMA_GEMM_LIBRARIES != 0;
 
-constexpr GemmBackend backends[] = {GemmBackend::by_size, GemmBackend::openblas,
-                                    GemmBackend::onednn, GemmBackend::portable};
+// By GemmBackend's value.
 constexpr const char* backend_names[] = {"auto", "openblas", "onednn", "portable"};
 
 // `who` names the caller in the message: "SOMA_GEMM" or "gemm".
@@ -42,10 +41,10 @@ GemmBackend chosen_backend() {
   static const GemmBackend chosen = [] {
     const char* value = std::getenv("SOMA_GEMM");
     const std::string_view name = value == nullptr || *value == '\0' ? "auto" : value;
-    for (const GemmBackend backend : backends) {
-      if (name != backend_names[static_cast<int>(backend)]) continue;
-      check_built(backend, "SOMA_GEMM");
-      return backend;
+    for (int index = 0; index < 4; ++index) {
+      if (name != backend_names[index]) continue;
+      check_built(static_cast<GemmBackend>(index), "SOMA_GEMM");
+      return static_cast<GemmBackend>(index);
     }
     throw Error("SOMA_GEMM: unknown value '" + std::string(name) +
                 "' (expected auto, openblas, onednn or portable)");
@@ -53,20 +52,14 @@ GemmBackend chosen_backend() {
   return chosen;
 }
 
-// From this many multiply-adds in a product on, oneDNN's sgemm runs it. Measured with
-// soma_kernels_benchmark --benchmark_filter='^gemm/' under SOMA_GEMM=openblas and onednn
-// (docs/PERFORMANCE.md): oneDNN takes 21-29% less time on W2's products from 4 M
-// multiply-adds up and 1-16% less on W3's, but 1.1-6.4 times as long on W1's tiny ones,
-// where its per-call cost dominates; at W2's 128 x 10 x 128 (164 K) the two trade places
-// with the transposes.
+// From this many multiply-adds in a product on, oneDNN's sgemm runs it: it takes 21-29% less
+// time than OpenBLAS's on W2's products from 4 M multiply-adds up and 1-16% less on W3's, but
+// 1.1-6.4 times as long on W1's tiny ones (docs/PERFORMANCE.md).
 constexpr int64_t onednn_from_multiply_adds = int64_t{1} << 20;
 
 // On CPUs without AVX-512, oneDNN's sgemm takes about twice as long as OpenBLAS's on
-// products whose A is not transposed and whose C is this many columns wide or more: on an
-// AMD EPYC (Zen 3), one thread, 128 or 256 rows, oneDNN gave 43-46 GFLOP/s at 1024 and
-// 2048 columns (64-65 at 512) against OpenBLAS's 80-87, while at 128-384 and 768 columns
-// it was the faster one. W3's forward and input-gradient products take OpenBLAS there;
-// docs/PERFORMANCE.md has the measurements.
+// products with A not transposed and C this many columns wide or more: on an AMD EPYC (Zen 3),
+// one thread, 43-46 GFLOP/s against 80-87 at 1024 and 2048 columns (docs/PERFORMANCE.md).
 constexpr int64_t avx2_onednn_below_columns = 512;
 
 // The backend for a whole product (every block of it uses the same, so that the split
@@ -109,19 +102,15 @@ struct Plan {
 
 void multiply(const GemmArgs& args, const Plan& plan) {
   if (plan.row_kernel) {
-    row_times_matrix(args.k, args.n, args.alpha, args.a, args.b, args.ldb, args.beta, args.c,
-                     args.bias);
-    return;
+    return row_times_matrix(args.k, args.n, args.alpha, args.a, args.b, args.ldb, args.beta, args.c,
+                            args.bias);
   }
-  if (args.bias == nullptr) {
-    backend_gemm(args, plan.backend);
-  } else {
-    // The backends have no bias: C starts as the bias and the product is added onto it.
-    fill_rows_with_bias(args);
-    GemmArgs onto_bias = args;
-    onto_bias.beta = 1.0f;
-    backend_gemm(onto_bias, plan.backend);
-  }
+  if (args.bias == nullptr) return backend_gemm(args, plan.backend);
+  // The backends have no bias: C starts as the bias and the product is added onto it.
+  fill_rows_with_bias(args);
+  GemmArgs onto_bias = args;
+  onto_bias.beta = 1.0f;
+  backend_gemm(onto_bias, plan.backend);
 }
 
 // Below this many multiply-adds a product runs on one thread: handing half of it to
@@ -129,11 +118,11 @@ void multiply(const GemmArgs& args, const Plan& plan) {
 constexpr int64_t parallel_threshold = 64 * 1024;
 
 // Splits of C into column blocks (or row blocks when C is tall and narrow), one per
-// thread. Blocks are whole multiples of 16 columns (one AVX-512 register, two AVX2 ones)
-// where possible.
-// The split is fixed by the thread count, so the same thread count gives the same bits.
-// Across thread counts the bits agree on the products the tests check, not on every
-// shape: the libraries choose their kernels by the size of the block they are given.
+// thread, whole multiples of 16 columns (one AVX-512 register, two AVX2 ones) where
+// possible. The split is fixed by the thread count, so the same thread count gives the same
+// bits. Across thread counts the libraries' bits agree on the products the tests check, not
+// on every shape (they choose their kernels by the size of the block); the portable
+// backend's agree on every shape.
 struct Split {
   const GemmArgs* args = nullptr;
   Plan plan;
@@ -179,14 +168,11 @@ void gemm(const GemmArgs& args, GemmBackend backend) {
   blas_core_choice();  // already made, unless a static initialiser multiplies before ours
   if (args.k == 0) {
     // BLAS would leave C untouched; the product of empty matrices is zero.
-    if (args.bias != nullptr) {
-      fill_rows_with_bias(args);
-    } else {
-      for (int64_t i = 0; i < args.m; ++i) {
-        for (int64_t j = 0; j < args.n; ++j) {
-          float& c = args.c[i * args.ldc + j];
-          c = args.beta == 0.0f ? 0.0f : args.beta * c;
-        }
+    if (args.bias != nullptr) return fill_rows_with_bias(args);
+    for (int64_t i = 0; i < args.m; ++i) {
+      for (int64_t j = 0; j < args.n; ++j) {
+        float& c = args.c[i * args.ldc + j];
+        c = args.beta == 0.0f ? 0.0f : args.beta * c;
       }
     }
     return;
@@ -217,19 +203,16 @@ void gemm(const GemmArgs& args, GemmBackend backend) {
 std::string gemm_libraries() {
   const GemmBackend backend = chosen_backend();
   if constexpr (libraries_built) {
-    if (backend == GemmBackend::openblas) {
-      return openblas_name() + " for every product (SOMA_GEMM=openblas)";
-    }
-    if (backend == GemmBackend::onednn)
-      return onednn_name() + " for every product (SOMA_GEMM=onednn)";
+    const std::string every_product = " for every product (SOMA_GEMM=";
+    if (backend == GemmBackend::openblas) return openblas_name() + every_product + "openblas)";
+    if (backend == GemmBackend::onednn) return onednn_name() + every_product + "onednn)";
     if (backend == GemmBackend::by_size) {
-      const std::string avx2_exception = onednn_runs_avx2_kernels()
-                                             ? " (OpenBLAS for those " +
-                                                   std::to_string(avx2_onednn_below_columns) +
-                                                   " columns wide or more with A not transposed)"
-                                             : "";
       return openblas_name() + " below " + std::to_string(onednn_from_multiply_adds) +
-             " multiply-adds, " + onednn_name() + " from there" + avx2_exception;
+             " multiply-adds, " + onednn_name() + " from there" +
+             (onednn_runs_avx2_kernels()
+                  ? " (OpenBLAS for those " + std::to_string(avx2_onednn_below_columns) +
+                        " columns wide or more with A not transposed)"
+                  : "");
     }
   }
   return std::string("soma's portable GEMM (") + portable_gemm_instructions() +

@@ -1,6 +1,6 @@
-// The backends behind kernels::gemm, each a single-threaded product C = alpha op(A) op(B) +
-// beta C (no bias: gemm adds it) on sizes gemm has checked. The libraries' functions exist
-// only in builds with them (SOMA_GEMM_LIBRARIES).
+// The backends behind kernels::gemm, each a single-threaded C = alpha op(A) op(B) + beta C
+// (no bias: gemm adds it) on sizes gemm has checked. gemm_libraries.cpp, in builds with
+// OpenBLAS and oneDNN only, has theirs; gemm_portable.cpp soma's own.
 #pragma once
 
 #include <string>
@@ -9,17 +9,15 @@
 
 namespace soma::kernels {
 
-// gemm_libraries.cpp: OpenBLAS's and oneDNN's sgemm, their names and versions, and whether
-// oneDNN runs its AVX2 kernels here (the CPU has no AVX-512).
 void openblas_gemm(const GemmArgs& args);
 void onednn_gemm(const GemmArgs& args);
-std::string openblas_name();
-std::string onednn_name();
-bool onednn_runs_avx2_kernels();
+std::string openblas_name();      // with version, build configuration and core type
+std::string onednn_name();        // with version
+bool onednn_runs_avx2_kernels();  // the CPU has no AVX-512
 
-// gemm_portable.cpp: soma's own, in plain C++, and the instruction set it was compiled for
-// that runs on this CPU ("AVX-512", "AVX2", or "baseline").
 void portable_gemm(const GemmArgs& args);
+// The instruction set of the portable GEMM's code that runs here: "AVX-512", "AVX2" or
+// "baseline".
 const char* portable_gemm_instructions();
 
 }  // namespace soma::kernels

@@ -17,18 +17,6 @@ namespace {
 // depends on), and no thread of the program has started yet.
 [[maybe_unused]] const BlasCoreChoice& blas_core_at_start = blas_core_choice();
 
-// Sets the calling thread's OpenMP thread count to 1 while it lives, then puts it back.
-class OneOpenMpThread {
- public:
-  OneOpenMpThread() : previous_(omp_get_max_threads()) { omp_set_num_threads(1); }
-  ~OneOpenMpThread() { omp_set_num_threads(previous_); }
-  OneOpenMpThread(const OneOpenMpThread&) = delete;
-  OneOpenMpThread& operator=(const OneOpenMpThread&) = delete;
-
- private:
-  int previous_;
-};
-
 }  // namespace
 
 // gemm has checked that every size fits an int.
@@ -43,12 +31,14 @@ void openblas_gemm(const GemmArgs& args) {
 void onednn_gemm(const GemmArgs& args) {
   // oneDNN's OpenMP runtime would start a team of threads in every thread that calls it;
   // soma splits products itself, so each call runs on its caller's thread alone. The
-  // setting belongs to that thread and is put back, so a program's own OpenMP code keeps
-  // what it set.
-  const OneOpenMpThread one_thread;
+  // setting belongs to that thread and is put back (dnnl_sgemm does not throw), so a
+  // program's own OpenMP code keeps what it set.
+  const int openmp_threads = omp_get_max_threads();
+  omp_set_num_threads(1);
   const dnnl_status_t status =
       dnnl_sgemm(args.transpose_a ? 'T' : 'N', args.transpose_b ? 'T' : 'N', args.m, args.n, args.k,
                  args.alpha, args.a, args.lda, args.b, args.ldb, args.beta, args.c, args.ldc);
+  omp_set_num_threads(openmp_threads);
   if (status != dnnl_success) {
     throw Error("gemm: oneDNN's sgemm failed with status " +
                 std::to_string(static_cast<int>(status)));

@@ -1,5 +1,5 @@
 // Single-precision matrix product C = alpha * op(A) * op(B) + beta * C on row-major
-// buffers, with op() an optional transpose folded into the library's call (no copies), or
+// buffers, with op() an optional transpose given as a flag (the caller copies nothing), or
 // C = alpha * op(A) * op(B) + bias with a bias row added to every row of C.
 // Backed by OpenBLAS and oneDNN, or by soma's portable GEMM (plain C++, no library): see
 // gemm_libraries(). The rest of soma calls only this.
@@ -41,27 +41,23 @@ void gemm(const GemmArgs& args);
 // ones, oneDNN from 2^20 multiply-adds on (the faster of the two on each side, measured),
 // except, on CPUs without AVX-512, products with A not transposed and C 512 columns wide or
 // more, where oneDNN's AVX2 kernels were measured at half OpenBLAS's speed. portable: soma's
-// own blocked GEMM, plain C++ that the compiler vectorises; a build configured without the
-// libraries (SOMA_BLAS=portable, SOMA_THREADS=OFF, or the libraries not found) has only that,
-// and by_size means it there.
+// own blocked GEMM in plain C++, the only backend of a build without the libraries
+// (SOMA_BLAS=portable, SOMA_THREADS=OFF, or the libraries not found), where by_size means it.
+// gemm(args) takes the backend from the environment's SOMA_GEMM (read once): "auto" or
+// unset by_size, else "openblas", "onednn" or "portable" for every product.
 enum class GemmBackend { by_size, openblas, onednn, portable };
 
-// Whether this build has the backend.
 bool gemm_backend_built(GemmBackend backend);
 
-// gemm() on the given backend for every product, whatever SOMA_GEMM says. Throws soma::Error
-// for a backend this build lacks.
+// gemm() on `backend` whatever SOMA_GEMM says. A backend this build lacks throws
+// soma::Error, as do an unknown SOMA_GEMM or one naming such a backend (here, in gemm(args)
+// and in the descriptions below).
 void gemm(const GemmArgs& args, GemmBackend backend);
-
-// gemm(args) takes the backend from the environment's SOMA_GEMM (read once): "auto" or unset
-// by_size, or "openblas", "onednn" or "portable" for every product. Any other value, or a
-// backend this build lacks, makes gemm() throw soma::Error naming SOMA_GEMM; so do the
-// descriptions below.
 
 // The backends as SOMA_GEMM chooses them, with versions, OpenBLAS's build configuration and
 // core type, e.g. "OpenBLAS 0.3.21 ... (SkylakeX kernels) below 1048576 multiply-adds, oneDNN
 // 2.6.3 from there", followed on CPUs without AVX-512 by the exception above; or "soma's
-// portable GEMM (...) for every product".
+// portable GEMM (AVX-512 code) for every product (...)".
 std::string gemm_libraries();
 
 // gemm_libraries() and soma's thread count, e.g. for `soma bench`.
