@@ -18,6 +18,20 @@ cmake -S . -B build/release -DCMAKE_BUILD_TYPE=Release -DSOMA_WERROR=ON >/dev/nu
 cmake --build build/release -j"$jobs"
 ctest --test-dir build/release --output-on-failure -j"$jobs"
 
+if [ "${SOMA_SKIP_PORTABLE:-0}" != 1 ]; then
+  echo "== portable build (soma's own GEMM, no library, no threads) and its tests"
+  # What the browser build needs: a C++20 compiler alone for the engine (and Cairo for the
+  # pictures, for now). BenchCommand.SomaGemmChoosesTheLibrary asks for OpenBLAS and oneDNN
+  # by name, which this build refuses.
+  launcher=()
+  if command -v ccache >/dev/null; then launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache); fi
+  cmake -S . -B build/portable -DCMAKE_BUILD_TYPE=Release -DSOMA_WERROR=ON -DSOMA_BLAS=portable \
+    -DSOMA_THREADS=OFF "${launcher[@]}" >/dev/null
+  cmake --build build/portable -j"$jobs"
+  ctest --test-dir build/portable --output-on-failure -j"$jobs" \
+    -E '^BenchCommand\.SomaGemmChoosesTheLibrary$'
+fi
+
 if [ "${SOMA_SKIP_SANITIZERS:-0}" != 1 ]; then
   echo "== address and undefined-behaviour sanitizer build and tests"
   # -O1 as AddressSanitizer recommends, -g1 for the line numbers of its reports: half the
