@@ -53,8 +53,8 @@ template <int Height>
                                         float* __restrict out) {
   for (int64_t tile = 0; tile < rows; tile += Height) {
     const int64_t count = std::min<int64_t>(Height, rows - tile);
-    const float* from = view.from(tile, 0).data;
-    for (int64_t j = 0; j < columns; ++j, from += view.column_stride, out += Height) {
+    for (int64_t j = 0; j < columns; ++j, out += Height) {
+      const float* from = view.from(tile, j).data;
       if (view.row_stride == 1 && count == Height) {
         std::memcpy(out, from, Height * sizeof(float));
       } else {

@@ -36,10 +36,6 @@ namespace soma::kernels {
 
 namespace {
 
-// Spins before a worker sleeps: long enough to bridge the gaps between the products of a
-// training step, short enough not to hold a core when soma is idle.
-constexpr int spins_before_sleep = 20000;
-
 thread_local bool inside_part = false;
 
 // Marks the calling thread as running a part while it lives, also when the part throws.
@@ -55,6 +51,10 @@ class InsidePart {
 };
 
 #if SOMA_THREADS
+// Spins before a worker sleeps: long enough to bridge the gaps between the products of a
+// training step, short enough not to hold a core when soma is idle.
+constexpr int spins_before_sleep = 20000;
+
 // Set in the child of a fork: it has the pool's memory but none of its threads.
 std::atomic<bool> forked_child{false};
 
