@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
 # Builds and runs every test of soma: the format check, the Release build with warnings as
-# errors and its tests (unit, command-line, find_package consumer), then the same tests
-# under AddressSanitizer, UndefinedBehaviorSanitizer and float-cast-overflow.
-# SOMA_SKIP_SANITIZERS=1 skips the sanitizer build for a quick local run.
+# errors and its tests (unit, command-line, find_package consumer, the replay of every fuzz
+# corpus), then the same tests under AddressSanitizer, UndefinedBehaviorSanitizer and
+# float-cast-overflow, then a short libFuzzer run of each fuzz harness when clang is
+# installed (fuzz/run.sh).
+# SOMA_SKIP_SANITIZERS=1 skips the sanitizer build, SOMA_SKIP_FUZZ=1 the fuzzing, for a
+# quick local run; SOMA_FUZZ_SECONDS sets how long each harness is fuzzed (default 30).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -29,4 +32,9 @@ if [ "${SOMA_SKIP_SANITIZERS:-0}" != 1 ]; then
   ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
     LSAN_OPTIONS=suppressions="$(pwd)/.ci/lsan.supp" \
     ctest --test-dir build/sanitize --output-on-failure -j"$jobs"
+fi
+
+if [ "${SOMA_SKIP_FUZZ:-0}" != 1 ]; then
+  echo "== fuzzing (libFuzzer, clang)"
+  fuzz/run.sh "${SOMA_FUZZ_SECONDS:-30}"
 fi
