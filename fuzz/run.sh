@@ -10,6 +10,11 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${1:-30}
+# libFuzzer reads -max_total_time=0 as "no limit".
+if ! [[ $seconds =~ ^[0-9]+$ ]] || [ "$seconds" -eq 0 ]; then
+  echo "usage: fuzz/run.sh [SECONDS], a whole number of seconds above 0 (got '$seconds')" >&2
+  exit 2
+fi
 harnesses=(csv model_file expression)
 
 compiler=""
@@ -38,8 +43,8 @@ cmake -S . -B build/fuzz -DCMAKE_CXX_COMPILER="$compiler" -DCMAKE_BUILD_TYPE=Deb
   -DSOMA_BUILD_EXAMPLES=OFF -DSOMA_INSTALL=OFF >/dev/null
 cmake --build build/fuzz -j"$(nproc)" --target "${harnesses[@]/#/soma_fuzz_}"
 
-export ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1
-export LSAN_OPTIONS=suppressions="$(pwd)/.ci/lsan.supp"
+LSAN_OPTIONS=suppressions="$(pwd)/.ci/lsan.supp"
+export ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 LSAN_OPTIONS
 declare -A running
 for name in "${harnesses[@]}"; do
   mkdir -p "build/fuzz/corpus/$name" "build/fuzz/findings/$name"
