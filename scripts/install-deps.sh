@@ -8,6 +8,8 @@ packages=(
   ocl-icd-opencl-dev                 # oneDNN's CMake package requires OpenCL (its GPU runtime)
   libgtest-dev libgmock-dev          # tests
   clang-format                       # the format check in scripts/test.sh
+  clang-14 libclang-rt-14-dev        # fuzzing with libFuzzer (fuzz/run.sh; skipped without)
+  libomp-14-dev                      # OpenMP for clang, which oneDNN's CMake package needs
   libcairo2-dev                      # pictures (PNG) of decision regions and curves
   graphviz                           # renders graphs to SVG/PNG (`soma graph`, `--dot`)
 )

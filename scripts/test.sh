@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
 # Builds and runs every test of soma: the format check, the Release build with warnings as
-# errors and its tests (unit, command-line, find_package consumer), then the same tests
-# under AddressSanitizer and UndefinedBehaviorSanitizer.
-# SOMA_SKIP_SANITIZERS=1 skips the sanitizer build for a quick local run.
+# errors and its tests (unit, command-line, find_package consumer, the replay of every fuzz
+# corpus), the same tests in a build with soma's portable GEMM and no threads, then under
+# AddressSanitizer, UndefinedBehaviorSanitizer and float-cast-overflow, then a short
+# libFuzzer run of each fuzz harness when clang is installed (fuzz/run.sh).
+# SOMA_SKIP_PORTABLE=1 skips the portable build, SOMA_SKIP_SANITIZERS=1 the sanitizer build,
+# SOMA_SKIP_FUZZ=1 the fuzzing, for a quick local run; SOMA_FUZZ_SECONDS sets how long each harness is fuzzed (default 30).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -33,14 +36,19 @@ if [ "${SOMA_SKIP_PORTABLE:-0}" != 1 ]; then
 fi
 
 if [ "${SOMA_SKIP_SANITIZERS:-0}" != 1 ]; then
-  echo "== address and undefined-behaviour sanitizer build and tests"
+  echo "== address, undefined-behaviour and float-cast-overflow sanitizer build and tests"
   # -O1 as AddressSanitizer recommends, -g1 for the line numbers of its reports: half the
   # compile time of RelWithDebInfo's -O2 -g (339 against 634 s on 2 cores); the tests took
   # 76 against 69 s.
   cmake -S . -B build/sanitize -DCMAKE_BUILD_TYPE=Debug "-DCMAKE_CXX_FLAGS_DEBUG=-O1 -g1" \
-    -DSOMA_WERROR=ON -DSOMA_SANITIZE=address,undefined >/dev/null
+    -DSOMA_WERROR=ON -DSOMA_SANITIZE=address,undefined,float-cast-overflow >/dev/null
   cmake --build build/sanitize -j"$jobs"
   ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
     LSAN_OPTIONS=suppressions="$(pwd)/.ci/lsan.supp" \
     ctest --test-dir build/sanitize --output-on-failure -j"$jobs"
+fi
+
+if [ "${SOMA_SKIP_FUZZ:-0}" != 1 ]; then
+  echo "== fuzzing (libFuzzer, clang)"
+  fuzz/run.sh "${SOMA_FUZZ_SECONDS:-30}"
 fi

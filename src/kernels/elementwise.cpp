@@ -27,8 +27,10 @@ inline float exp_approximation(float x) {
   // valid and gives the limits (inf is produced by the final scaling for x > 88.72).
   constexpr float high = 88.7228391f;  // ln(FLT_MAX)
   constexpr float low = -87.3365478515625f;
-  // Ternaries, not fmin/fmax: those are library calls without -ffast-math.
-  const float clamped = x < low ? low : (x > high ? high : x);
+  // Ternaries, not fmin/fmax: those are library calls without -ffast-math. Written so that
+  // NaN, for which every comparison is false, is clamped too (to low): converting NaN to an
+  // integer below is undefined behaviour. The result for NaN is chosen at the end.
+  const float clamped = x > low ? (x < high ? x : high) : low;
   // n = round(x / ln 2): adding and subtracting 1.5 * 2^23 rounds to the nearest integer
   // in the float adder itself (|x log2 e| < 2^22). roundf or a copysign(0.5) trick would be
   // a rounding call that keeps GCC's AVX clones scalar.
@@ -56,9 +58,10 @@ inline float exp_approximation(float x) {
   std::memcpy(&first, &first_bits, sizeof first);
   std::memcpy(&second, &second_bits, sizeof second);
   const float result = e_r * first * second;
-  // Past the clamps the true value overflows or is denormal: give inf or 0.
+  // Past the clamps the true value overflows or is denormal: give inf or 0; NaN stays NaN.
   const float limited = x > high ? std::numeric_limits<float>::infinity() : result;
-  return x < low ? 0.0f : limited;
+  const float in_range = x < low ? 0.0f : limited;
+  return x == x ? in_range : x;
 }
 
 inline float tanh_approximation(float x) {

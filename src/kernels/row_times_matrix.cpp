@@ -57,8 +57,14 @@ const float* at(const float* bias, int64_t j) {
   return bias == nullptr ? nullptr : bias + j;
 }
 
+// GCC compiles what follows for the instruction set by a pragma, clang by an attribute
+// on every function.
+#if defined(__clang__)
+#pragma clang attribute push(__attribute__((target("avx512f"))), apply_to = function)
+#else
 #pragma GCC push_options
 #pragma GCC target("avx512f")
+#endif
 namespace avx512 {
 // AVX-512F: 16 floats a register, masks in mask registers, 32 registers (16 accumulators).
 struct Lanes {
@@ -114,10 +120,18 @@ struct Lanes {
 
 #include "row_times_matrix_body.inc"
 }  // namespace avx512
+#if defined(__clang__)
+#pragma clang attribute pop
+#else
 #pragma GCC pop_options
+#endif
 
+#if defined(__clang__)
+#pragma clang attribute push(__attribute__((target("avx2,fma"))), apply_to = function)
+#else
 #pragma GCC push_options
 #pragma GCC target("avx2,fma")
+#endif
 namespace avx2 {
 // AVX2 with FMA: 8 floats a register, masks as vectors of all-ones lanes, 16 registers (8
 // accumulators, which already keep both FMA units busy through their 4-cycle latency).
@@ -166,7 +180,11 @@ struct Lanes {
 
 #include "row_times_matrix_body.inc"
 }  // namespace avx2
+#if defined(__clang__)
+#pragma clang attribute pop
+#else
 #pragma GCC pop_options
+#endif
 
 }  // namespace
 

@@ -55,7 +55,9 @@ Tensor tanh(const Tensor& x) {
 }
 
 Tensor relu(const Tensor& x) {
-  Tensor out = map_unary(x, [](float v) { return v > 0.0f ? v : 0.0f; });
+  // Written so that NaN passes through (every comparison with it is false), as in the other
+  // activations, rather than turning into 0 and hiding a broken weight.
+  Tensor out = map_unary(x, [](float v) { return v <= 0.0f ? 0.0f : v; });
   if (!should_record(x)) return out;
   return record(out, "relu", {x}, [y = out.detach()](const Tensor& g, Node::Wanted) {
     return std::vector<Tensor>{

@@ -82,6 +82,51 @@ TEST(ElementwiseKernels, SigmoidIsAccurateAndStable) {
   EXPECT_EQ(out[4], 0.0f);
 }
 
+// NaN, infinities and the largest floats, alone and among ordinary values in arrays long
+// enough for every vector width: the limits are exact, NaN stays NaN, and a NaN in one lane
+// leaves its neighbours' values as they are without it. The sanitizer build checks that no
+// input is converted to an integer out of range (a NaN's exponent once was).
+TEST(ElementwiseKernels, NonFiniteAndHugeInputsGiveTheirLimits) {
+  constexpr float nan_value = std::numeric_limits<float>::quiet_NaN();
+  constexpr float largest = std::numeric_limits<float>::max();
+  const std::vector<float> in = {nan_value, -nan_value, INFINITY, -INFINITY,
+                                 largest,   -largest,   1e30f,    -1e30f};
+  // exp, tanh, sigmoid of each input above; NaN for NaN.
+  const std::vector<std::vector<float>> limits = {
+      {nan_value, nan_value, INFINITY, 0.0f, INFINITY, 0.0f, INFINITY, 0.0f},
+      {nan_value, nan_value, 1.0f, -1.0f, 1.0f, -1.0f, 1.0f, -1.0f},
+      {nan_value, nan_value, 1.0f, 0.0f, 1.0f, 0.0f, 1.0f, 0.0f}};
+  void (*const kernel_of[])(const float*, float*, int64_t) = {exp, tanh, sigmoid};
+  for (size_t k = 0; k < 3; ++k) {
+    std::vector<float> out(in.size());
+    kernel_of[k](in.data(), out.data(), static_cast<int64_t>(in.size()));
+    for (size_t i = 0; i < in.size(); ++i) {
+      if (std::isnan(limits[k][i])) {
+        EXPECT_TRUE(std::isnan(out[i])) << "kernel " << k << " at " << in[i] << ": " << out[i];
+      } else {
+        EXPECT_EQ(out[i], limits[k][i]) << "kernel " << k << " at " << in[i];
+      }
+    }
+    // 37 ordinary values with a NaN or an infinity every fifth place.
+    std::vector<float> ordinary(37);
+    for (size_t i = 0; i < ordinary.size(); ++i) ordinary[i] = 0.37f * static_cast<float>(i) - 5.0f;
+    std::vector<float> mixed = ordinary;
+    for (size_t i = 0; i < mixed.size(); i += 5) mixed[i] = in[i % in.size()];
+    std::vector<float> expected(ordinary.size());
+    std::vector<float> got(mixed.size());
+    kernel_of[k](ordinary.data(), expected.data(), static_cast<int64_t>(ordinary.size()));
+    kernel_of[k](mixed.data(), got.data(), static_cast<int64_t>(mixed.size()));
+    for (size_t i = 0; i < mixed.size(); ++i) {
+      if (i % 5 == 0) {
+        const float limit = limits[k][i % in.size()];
+        EXPECT_TRUE(std::isnan(limit) ? std::isnan(got[i]) : got[i] == limit) << k << " " << i;
+      } else {
+        EXPECT_EQ(got[i], expected[i]) << "kernel " << k << " at " << mixed[i];
+      }
+    }
+  }
+}
+
 TEST(ElementwiseKernels, InPlaceAndEveryLength) {
   // Lengths around vector widths exercise the remainder loops of each clone.
   for (int64_t count = 0; count < 40; ++count) {

@@ -11,7 +11,8 @@
 namespace soma::kernels {
 
 // out[i] = f(in[i]) for i < count; `in` and `out` may be the same array. Results below
-// the smallest normal float (e^x for x < -87.3) are flushed to 0.
+// the smallest normal float (e^x for x < -87.3) are flushed to 0. Every input is valid:
+// NaN gives NaN, and the infinities give the limits (e^-inf = 0, tanh(inf) = 1, ...).
 void exp(const float* in, float* out, int64_t count);
 void tanh(const float* in, float* out, int64_t count);
 void sigmoid(const float* in, float* out, int64_t count);

@@ -13,7 +13,7 @@ namespace soma {
 Tensor step(const Tensor& x);
 Tensor sigmoid(const Tensor& x);  // 1 / (1 + e^-x), computed without overflow
 Tensor tanh(const Tensor& x);
-Tensor relu(const Tensor& x);  // max(0, x); derivative 0 at 0
+Tensor relu(const Tensor& x);  // max(0, x), NaN kept; derivative 0 at 0
 Tensor leaky_relu(const Tensor& x, float negative_slope = 0.01f);
 Tensor identity(const Tensor& x);  // x itself, as its own graph node
 Tensor softplus(const Tensor& x);  // log(1 + e^x), computed without overflow
