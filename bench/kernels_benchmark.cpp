@@ -23,7 +23,6 @@
 
 #include "soma/autograd/engine.hpp"
 #include "soma/autograd/grad_mode.hpp"
-#include "soma/bench/workloads.hpp"
 #include "soma/kernels/axpy.hpp"
 #include "soma/kernels/gather_rows.hpp"
 #include "soma/kernels/gemm.hpp"
@@ -35,6 +34,7 @@
 #include "soma/optim/sgd.hpp"
 #include "soma/tensor/generator.hpp"
 #include "soma/train/loss_kind.hpp"
+#include "workloads.hpp"
 
 namespace {
 

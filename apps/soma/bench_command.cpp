@@ -1,4 +1,4 @@
-// `soma bench`: runs the speed workloads W1-W4 (soma/bench/workloads.hpp) and prints a
+// `soma bench`: runs the speed workloads W1-W4 (bench/workloads.hpp) and prints a
 // table, or one JSON object with the machine, the BLAS and its thread count beside them.
 #include <sys/resource.h>
 #include <unistd.h>
@@ -15,10 +15,10 @@
 #include "arguments.hpp"
 #include "commands.hpp"
 #include "json_writer.hpp"
-#include "soma/bench/workloads.hpp"
 #include "soma/kernels/blas_core.hpp"
 #include "soma/kernels/gemm.hpp"
 #include "soma/kernels/threads.hpp"
+#include "workloads.hpp"
 
 namespace soma::cli {
 

@@ -1,5 +1,5 @@
 # Installs soma from SOMA_BINARY_DIR into a prefix under WORK_DIR, then configures, builds
-# and runs tests/consumer against that prefix with find_package(soma).
+# and runs tests/consumer's two programs against that prefix with find_package(soma).
 file(REMOVE_RECURSE "${WORK_DIR}")
 
 function(run_step description)
@@ -20,3 +20,8 @@ if(NOT step_output STREQUAL "loss 121 grad 22 44\n")
   message(FATAL_ERROR "unexpected output from the consumer: '${step_output}'")
 endif()
 message(STATUS "consumer built with find_package(soma) printed: ${step_output}")
+run_step("run the engine's consumer" "${WORK_DIR}/build/engine_consumer")
+if(NOT step_output STREQUAL "parameters 301, first weight's gradient of shape (8x9)\n")
+  message(FATAL_ERROR "unexpected output from the engine's consumer: '${step_output}'")
+endif()
+message(STATUS "engine_consumer (soma::engine alone) printed: ${step_output}")

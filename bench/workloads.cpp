@@ -1,7 +1,7 @@
 // The workloads W1-W4 of soma's speed benchmark, timed with a steady clock around
 // train::fit (training) or each forward call (latency). Data and networks are built
 // outside the timed regions.
-#include "soma/bench/workloads.hpp"
+#include "workloads.hpp"
 
 #include <algorithm>
 #include <array>
