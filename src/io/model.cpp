@@ -155,7 +155,8 @@ LoadedModel model_from_file(const ModelFile& file, const std::string& name_for_e
       naming_the_file(path, [&] { return nn::parse_architecture(architecture_of(path, file)); });
   // The shapes come from the text and the tensors from the file: only once they agree does
   // building the network take memory, and then no more than the file's tensors do.
-  check_weights(path, file, nn::parameter_shapes(layers), "its architecture");
+  check_weights(path, file, naming_the_file(path, [&] { return nn::parameter_shapes(layers); }),
+                "its architecture");
   LoadedModel loaded;
   loaded.network = naming_the_file(
       path, [&] { return nn::build_from_architecture(architecture_of(path, file)); });

@@ -2,7 +2,10 @@
 #include "soma/nn/activation_layer.hpp"
 
 #include <array>
+#include <cmath>
 #include <cstdio>
+#include <cstdlib>
+#include <istream>
 #include <utility>
 
 #include "soma/core/error.hpp"
@@ -102,6 +105,31 @@ std::string Activation::architecture() const {
     text += slope;
   }
   return text;
+}
+
+LayerSpec Activation::spec(ActivationKind kind, float negative_slope) {
+  return {.description = Activation(kind, negative_slope).describe(),
+          .role = LayerRole::activation,
+          .label = std::string(activation_name(kind)),
+          .build = [=](const LayerBuild&) {
+            return std::make_shared<Activation>(kind, negative_slope);
+          }};
+}
+
+LayerSpec Activation::read(std::istream& words) {
+  std::string name;
+  if (!(words >> name)) throw Error("expected 'activation NAME'");
+  float slope = 0.01f;
+  std::string slope_text;
+  if (words >> slope_text) {
+    if (name != "leaky_relu") throw Error("only leaky_relu takes a slope");
+    char* end = nullptr;
+    slope = std::strtof(slope_text.c_str(), &end);
+    if (end != slope_text.c_str() + slope_text.size() || !std::isfinite(slope)) {
+      throw Error("bad slope " + quoted_for_message(slope_text));
+    }
+  }
+  return spec(parse_activation(name), slope);
 }
 
 }  // namespace soma::nn

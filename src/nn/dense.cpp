@@ -1,6 +1,8 @@
 // Dense: x W + b as one linear() node (product and bias in one pass).
 #include "soma/nn/dense.hpp"
 
+#include <istream>
+
 #include "soma/core/error.hpp"
 #include "soma/ops/linear.hpp"
 
@@ -49,6 +51,32 @@ int64_t Dense::output_features(int64_t input_features) const {
 std::string Dense::architecture() const {
   return "dense " + std::to_string(inputs_) + " " + std::to_string(outputs_) +
          (has_bias() ? "" : " no_bias");
+}
+
+LayerSpec Dense::spec(int64_t inputs, int64_t outputs, bool bias) {
+  LayerSpec spec{.description = description(inputs, outputs),
+                 .inputs = inputs,
+                 .outputs = outputs,
+                 .parameters = {{"weight", {inputs, outputs}}},
+                 .role = LayerRole::affine};
+  if (bias) spec.parameters.push_back({"bias", {outputs}});
+  spec.build = [=](const LayerBuild& build) {
+    return std::make_shared<Dense>(inputs, outputs, build.weights,
+                                   DenseOptions{bias, build.weight_init, build.bias_init});
+  };
+  return spec;
+}
+
+LayerSpec Dense::read(std::istream& words) {
+  int64_t inputs = 0;
+  int64_t outputs = 0;
+  if (!(words >> inputs >> outputs) || inputs <= 0 || outputs <= 0) {
+    throw Error("expected 'dense INPUTS OUTPUTS'");
+  }
+  std::string flag;
+  const bool has_flag = static_cast<bool>(words >> flag);
+  if (has_flag && flag != "no_bias") throw Error("unknown flag " + quoted_for_message(flag));
+  return spec(inputs, outputs, !has_flag);
 }
 
 }  // namespace soma::nn

@@ -1,18 +1,13 @@
-// Parsing "2-16-16-1" and architecture text into layer descriptions, counting their
-// parameters, and building networks from them.
+// Parsing "2-16-16-1" into layer descriptions, and building networks from descriptions.
 #include "soma/nn/network_spec.hpp"
 
 #include <algorithm>
 #include <charconv>
-#include <cmath>
-#include <cstdio>
-#include <cstdlib>
 #include <limits>
-#include <sstream>
 
 #include "soma/core/error.hpp"
 #include "soma/core/memory.hpp"
-#include "soma/nn/dense.hpp"
+#include "soma/nn/dropout.hpp"
 
 namespace soma::nn {
 
@@ -41,18 +36,14 @@ std::vector<int64_t> parse_layer_sizes(std::string_view text) {
   return sizes;
 }
 
-LayerSpec LayerSpec::dense(int64_t inputs, int64_t outputs, bool bias) {
-  return LayerSpec{.kind = Kind::dense, .inputs = inputs, .outputs = outputs, .bias = bias};
-}
-
-LayerSpec LayerSpec::activation_layer(ActivationKind kind, float negative_slope) {
-  return LayerSpec{.kind = Kind::activation, .activation = kind, .negative_slope = negative_slope};
-}
-
 std::vector<LayerSpec> layers_of(const NetworkSpec& spec) {
   const std::vector<int64_t>& sizes = spec.layer_sizes;
   if (sizes.size() < 2) {
     throw Error("build_network: at least an input and an output size are needed");
+  }
+  if (spec.dropout != 0.0f && sizes.size() == 2) {
+    throw Error("build_network: dropout goes after each hidden layer, and " +
+                std::to_string(sizes[0]) + "-" + std::to_string(sizes[1]) + " has none");
   }
   std::vector<LayerSpec> layers;
   for (size_t i = 0; i + 1 < sizes.size(); ++i) {
@@ -60,100 +51,16 @@ std::vector<LayerSpec> layers_of(const NetworkSpec& spec) {
       throw Error("build_network: layer sizes must be positive, got " +
                   std::to_string(sizes[i] <= 0 ? sizes[i] : sizes[i + 1]));
     }
-    layers.push_back(LayerSpec::dense(sizes[i], sizes[i + 1]));
+    layers.push_back(Dense::spec(sizes[i], sizes[i + 1]));
     const bool output_layer = i + 2 == sizes.size();
     const ActivationKind activation =
         output_layer ? spec.output_activation : spec.hidden_activation;
     if (!output_layer || activation != ActivationKind::identity) {
-      layers.push_back(LayerSpec::activation_layer(activation, spec.negative_slope));
+      layers.push_back(Activation::spec(activation, spec.negative_slope));
     }
+    if (!output_layer && spec.dropout != 0.0f) layers.push_back(Dropout::spec(spec.dropout));
   }
   return layers;
-}
-
-std::vector<LayerSpec> parse_architecture(std::string_view text) {
-  std::vector<LayerSpec> layers;
-  std::istringstream lines{std::string(text)};
-  std::string line;
-  int line_number = 0;
-  while (std::getline(lines, line)) {
-    ++line_number;
-    std::istringstream words(line);
-    std::string kind;
-    if (!(words >> kind)) continue;  // blank line
-    auto fail = [&](const std::string& reason) {
-      throw Error("architecture line " + std::to_string(line_number) + " (" +
-                  quoted_for_message(line) + "): " + reason);
-    };
-    if (kind == "dense") {
-      int64_t inputs = 0;
-      int64_t outputs = 0;
-      std::string flag;
-      if (!(words >> inputs >> outputs) || inputs <= 0 || outputs <= 0) {
-        fail("expected 'dense INPUTS OUTPUTS'");
-      }
-      const bool has_flag = static_cast<bool>(words >> flag);
-      if (has_flag && flag != "no_bias") fail("unknown flag " + quoted_for_message(flag));
-      layers.push_back(LayerSpec::dense(inputs, outputs, !has_flag));
-    } else if (kind == "activation") {
-      std::string name;
-      if (!(words >> name)) fail("expected 'activation NAME'");
-      float slope = 0.01f;
-      std::string slope_text;
-      if (words >> slope_text) {
-        if (name != "leaky_relu") fail("only leaky_relu takes a slope");
-        char* end = nullptr;
-        slope = std::strtof(slope_text.c_str(), &end);
-        if (end != slope_text.c_str() + slope_text.size() || !std::isfinite(slope)) {
-          fail("bad slope " + quoted_for_message(slope_text));
-        }
-      }
-      try {
-        layers.push_back(LayerSpec::activation_layer(parse_activation(name), slope));
-      } catch (const Error& error) {
-        fail(error.what());
-      }
-    } else {
-      fail("unknown layer " + quoted_for_message(kind) + " (expected dense or activation)");
-    }
-    std::string extra;
-    if (words >> extra) fail("unexpected " + quoted_for_message(extra));
-  }
-  if (layers.empty()) throw Error("architecture: no layers");
-  return layers;
-}
-
-std::vector<ParameterShape> parameter_shapes(const std::vector<LayerSpec>& layers) {
-  std::vector<ParameterShape> shapes;
-  for (size_t i = 0; i < layers.size(); ++i) {
-    const LayerSpec& layer = layers[i];
-    if (layer.kind != LayerSpec::Kind::dense) continue;
-    const std::string prefix = std::to_string(i) + ".";
-    shapes.push_back({prefix + "weight", Shape{layer.inputs, layer.outputs}});
-    if (layer.bias) shapes.push_back({prefix + "bias", Shape{layer.outputs}});
-  }
-  return shapes;
-}
-
-int64_t parameter_count(const LayerSpec& layer) {
-  if (layer.kind != LayerSpec::Kind::dense) return 0;
-  int64_t count = 0;
-  if (__builtin_mul_overflow(layer.inputs, layer.outputs, &count) ||
-      (layer.bias && __builtin_add_overflow(count, layer.outputs, &count))) {
-    throw Error(Dense::description(layer.inputs, layer.outputs) +
-                ": the parameter count overflows a 64-bit integer");
-  }
-  return count;
-}
-
-int64_t parameter_count(const std::vector<LayerSpec>& layers) {
-  int64_t total = 0;
-  for (const LayerSpec& layer : layers) {
-    if (__builtin_add_overflow(total, parameter_count(layer), &total)) {
-      throw Error("the network's parameter count overflows a 64-bit integer");
-    }
-  }
-  return total;
 }
 
 int64_t buildable_parameter_limit() {
@@ -172,16 +79,11 @@ std::shared_ptr<Sequential> build_layers(const std::vector<LayerSpec>& layers,
                 " for its float32 weights alone, more than this machine's " +
                 binary_size(static_cast<double>(limit) * sizeof(float)) + " of memory");
   }
+  // The copy's first number, mixed: the seeds' stream shares none of the weights'.
+  Generator seeds(Generator(generator).next_u64() ^ 0x5eed5eed5eed5eedULL);
+  const LayerBuild build{options.weight_init, options.bias_init, generator, seeds};
   auto network = std::make_shared<Sequential>();
-  for (const LayerSpec& layer : layers) {
-    if (layer.kind == LayerSpec::Kind::dense) {
-      DenseOptions dense_options = options;
-      dense_options.bias = layer.bias;
-      network->emplace<Dense>(layer.inputs, layer.outputs, generator, dense_options);
-    } else {
-      network->emplace<Activation>(layer.activation, layer.negative_slope);
-    }
-  }
+  for (const LayerSpec& layer : layers) network->add(layer.build(build));
   return network;
 }
 

@@ -1,62 +1,31 @@
-// summarize: walk the layers, chaining the feature counts; from layer descriptions the
-// counts come from the shapes alone, so nothing is allocated for the weights.
+// summarize: walk the layer descriptions (a built network's read back from its layers),
+// chaining the feature counts; the counts come from the shapes alone.
 #include "soma/nn/summary.hpp"
 
 #include "soma/core/error.hpp"
-#include "soma/nn/dense.hpp"
 
 namespace soma::nn {
 
-namespace {
-
-// "8 x 9 + 9", or "8 x 9" without a bias.
-std::string dense_formula(int64_t inputs, int64_t outputs, bool bias) {
-  std::string formula = std::to_string(inputs) + " x " + std::to_string(outputs);
-  if (bias) formula += " + " + std::to_string(outputs);
-  return formula;
-}
-
-void add_row(Summary& summary, SummaryRow row) {
-  if (__builtin_add_overflow(summary.total_parameters, row.parameters, &summary.total_parameters)) {
-    throw Error("summary: the network's parameter count overflows a 64-bit integer");
-  }
-  summary.rows.push_back(std::move(row));
-}
-
-}  // namespace
-
 Summary summarize(const Sequential& network, int64_t input_features) {
-  Summary summary;
-  int64_t features = input_features;
-  for (size_t i = 0; i < network.size(); ++i) {
-    const Module& layer = network.layer(i);
-    features = layer.output_features(features);
-    SummaryRow row{layer.describe(), features, layer.parameter_count(), ""};
-    if (const auto* dense = dynamic_cast<const Dense*>(&layer)) {
-      row.formula = dense_formula(dense->inputs(), dense->outputs(), dense->has_bias());
-    }
-    add_row(summary, std::move(row));
-  }
-  return summary;
+  std::vector<LayerSpec> layers;
+  for (size_t i = 0; i < network.size(); ++i) layers.push_back(spec_of(network.layer(i)));
+  return summarize(layers, input_features);
 }
 
 Summary summarize(const std::vector<LayerSpec>& layers, int64_t input_features) {
   Summary summary;
   int64_t features = input_features;
   for (const LayerSpec& layer : layers) {
-    if (layer.kind == LayerSpec::Kind::activation) {
-      add_row(summary,
-              {Activation(layer.activation, layer.negative_slope).describe(), features, 0, ""});
-      continue;
-    }
-    const std::string description = Dense::description(layer.inputs, layer.outputs);
-    if (features != layer.inputs) {
-      throw Error(description + ": receives " + std::to_string(features) +
+    if (layer.inputs != 0 && features != layer.inputs) {
+      throw Error(layer.description + ": receives " + std::to_string(features) +
                   " features per sample, expects " + std::to_string(layer.inputs));
     }
-    features = layer.outputs;
-    add_row(summary, {description, features, parameter_count(layer),
-                      dense_formula(layer.inputs, layer.outputs, layer.bias)});
+    if (layer.outputs != 0) features = layer.outputs;
+    const int64_t parameters = parameter_count(layer);
+    if (__builtin_add_overflow(summary.total_parameters, parameters, &summary.total_parameters)) {
+      throw Error("summary: the network's parameter count overflows a 64-bit integer");
+    }
+    summary.rows.push_back({layer.description, features, parameters, parameter_formula(layer)});
   }
   return summary;
 }

@@ -151,6 +151,12 @@ TEST_F(ModelFiles, ArchitectureIsCheckedAgainstTheTensorsBeforeBuilding) {
   save_model_file(path("empty.soma"), no_tensors);
   EXPECT_EQ(error_message([&] { load_model(path("empty.soma")); }),
             path("empty.soma") + ": the file has no weights for '0.weight'");
+  // 2^62 weights: counted, but more than any tensor's shape can hold; still the file's fault.
+  no_tensors.metadata[0].second = "dense 4611686018427387904 1 no_bias\n";
+  save_model_file(path("unshaped.soma"), no_tensors);
+  EXPECT_EQ(error_message([&] { load_model(path("unshaped.soma")); }),
+            path("unshaped.soma") +
+                ": shape: too many elements (the extents multiply past 2305843009213693951)");
   ModelFile extra = small;
   extra.tensors.emplace_back("1.weight\n", zeros({1}));
   save_model_file(path("extra.soma"), extra);

@@ -24,6 +24,7 @@ using soma::nn::Activation;
 using soma::nn::ActivationKind;
 using soma::nn::Dense;
 using soma::nn::Initializer;
+using soma::nn::LayerRole;
 using soma::nn::LayerSpec;
 using soma::nn::NetworkSpec;
 using soma::nn::Sequential;
@@ -220,7 +221,8 @@ TEST(NetworkSpecTest, ArchitectureAcceptsBlankLinesAndAliases) {
 
 TEST(NetworkSpecTest, ArchitectureErrorsNameTheLine) {
   EXPECT_EQ(error_message([] { soma::nn::build_from_architecture("dense 2 3\nconv 3"); }),
-            "architecture line 2 ('conv 3'): unknown layer 'conv' (expected dense or activation)");
+            "architecture line 2 ('conv 3'): unknown layer 'conv' (expected dense, activation or "
+            "dropout)");
   EXPECT_EQ(error_message([] { soma::nn::build_from_architecture("dense 2"); }),
             "architecture line 1 ('dense 2'): expected 'dense INPUTS OUTPUTS'");
   EXPECT_EQ(error_message([] { soma::nn::build_from_architecture("dense 0 3"); }),
@@ -253,23 +255,31 @@ TEST(NetworkSpecTest, ArchitectureErrorsShowControlCharactersEscaped) {
   // A model file's architecture is untrusted text: its error stays on one line.
   EXPECT_EQ(error_message([] { soma::nn::parse_architecture("dense 2 3\r\nlayer\x01\x7F 2"); }),
             "architecture line 2 ('layer\\x01\\x7F 2'): unknown layer 'layer\\x01\\x7F' "
-            "(expected dense or activation)");
+            "(expected dense, activation or dropout)");
 }
 
 TEST(NetworkSpecTest, ParsesArchitectureIntoLayersWithoutBuilding) {
   const std::vector<LayerSpec> layers = soma::nn::parse_architecture(
       "dense 3 4\nactivation leaky_relu 0.2\ndense 4 2 no_bias\nactivation softmax\n");
   ASSERT_EQ(layers.size(), 4u);
-  EXPECT_EQ(layers[0].kind, LayerSpec::Kind::dense);
+  EXPECT_EQ(layers[0].description, "Dense(3 -> 4)");
   EXPECT_EQ(layers[0].inputs, 3);
   EXPECT_EQ(layers[0].outputs, 4);
-  EXPECT_TRUE(layers[0].bias);
-  EXPECT_EQ(layers[1].kind, LayerSpec::Kind::activation);
-  EXPECT_EQ(layers[1].activation, ActivationKind::leaky_relu);
-  EXPECT_EQ(layers[1].negative_slope, 0.2f);
-  EXPECT_FALSE(layers[2].bias);
-  EXPECT_EQ(layers[3].activation, ActivationKind::softmax);
+  EXPECT_EQ(layers[0].role, LayerRole::affine);
+  EXPECT_EQ(soma::nn::parameter_formula(layers[0]), "3 x 4 + 4");
+  EXPECT_EQ(layers[1].description, "LeakyReLU");
+  EXPECT_EQ(layers[1].role, LayerRole::activation);
+  EXPECT_EQ(layers[1].label, "leaky_relu");
+  EXPECT_EQ(layers[1].inputs, 0);  // any number of features, as many out
+  EXPECT_EQ(layers[1].outputs, 0);
+  EXPECT_EQ(soma::nn::parameter_formula(layers[2]), "4 x 2");  // no bias
+  EXPECT_EQ(layers[3].label, "softmax");
   EXPECT_EQ(soma::nn::parameter_count(layers), 3 * 4 + 4 + 4 * 2);
+  // The slope is in the layer the description builds.
+  Generator weights(1);
+  Generator seeds(2);
+  const auto leaky = layers[1].build({Initializer::zeros(), Initializer::zeros(), weights, seeds});
+  EXPECT_EQ(dynamic_cast<const Activation&>(*leaky).negative_slope(), 0.2f);
 }
 
 // parameter_shapes must name and shape parameters exactly as the built network does: the

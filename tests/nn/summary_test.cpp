@@ -1,6 +1,6 @@
 // Tests summarize: the rows, output sizes, parameter counts and formulas of an 8-9-9-9-4
-// network, the rendered table, the error when layer sizes do not chain, and summaries of
-// layer descriptions that are never built.
+// network, the rendered table, the error when layer sizes do not chain, dropout's rows, and
+// summaries of layer descriptions that are never built.
 #include "soma/nn/summary.hpp"
 
 #include <gtest/gtest.h>
@@ -119,6 +119,19 @@ TEST(SummaryTest, LayerDescriptionsGiveTheSameTableAsTheBuiltNetwork) {
   EXPECT_EQ(no_bias.rows[0].formula, "3 x 5");
   EXPECT_EQ(no_bias.rows[1].layer, "LeakyReLU");
   EXPECT_EQ(no_bias.rows[1].output_features, 5);
+}
+
+TEST(SummaryTest, DropoutRowsHaveNoParameters) {
+  const NetworkSpec spec{.layer_sizes = {2, 4, 1}, .dropout = 0.25f};
+  Generator generator(1);
+  const Summary built = soma::nn::summarize(*soma::nn::build_network(spec, generator), 2);
+  EXPECT_EQ(soma::nn::summarize(soma::nn::layers_of(spec), 2).to_string(), built.to_string());
+  ASSERT_EQ(built.rows.size(), 4u);
+  EXPECT_EQ(built.rows[2].layer, "Dropout(p=0.25)");
+  EXPECT_EQ(built.rows[2].output_features, 4);
+  EXPECT_EQ(built.rows[2].parameters, 0);
+  EXPECT_EQ(built.rows[2].formula, "");
+  EXPECT_EQ(built.total_parameters, 12 + 5);
 }
 
 // soma summary --arch 2-16777216-16777216-1 once built the network to count it (bad_alloc).

@@ -4,6 +4,7 @@
 
 #include <string_view>
 
+#include "soma/nn/layer_registry.hpp"
 #include "soma/nn/module.hpp"
 
 namespace soma::nn {
@@ -24,6 +25,9 @@ class Activation : public Module {
   std::string describe() const override;
   int64_t output_features(int64_t input_features) const override { return input_features; }
   std::string architecture() const override;
+  // The registry's description; the reader of "activation NAME [SLOPE]" (SLOPE: leaky_relu).
+  static LayerSpec spec(ActivationKind kind, float negative_slope = 0.01f);
+  static LayerSpec read(std::istream& words);
 
   ActivationKind kind() const { return kind_; }
   float negative_slope() const { return negative_slope_; }

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "soma/nn/init.hpp"
+#include "soma/nn/layer_registry.hpp"
 #include "soma/nn/module.hpp"
 
 namespace soma::nn {
@@ -27,6 +28,9 @@ class Dense : public Module {
   static std::string description(int64_t inputs, int64_t outputs);
   int64_t output_features(int64_t input_features) const override;
   std::string architecture() const override;
+  // The registry's description of such a layer; the reader of "dense INPUTS OUTPUTS [no_bias]".
+  static LayerSpec spec(int64_t inputs, int64_t outputs, bool bias = true);
+  static LayerSpec read(std::istream& words);
 
   int64_t inputs() const { return inputs_; }
   int64_t outputs() const { return outputs_; }

@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "soma/nn/network_spec.hpp"
+#include "soma/nn/layer_registry.hpp"
 #include "soma/nn/sequential.hpp"
 
 namespace soma::nn {
@@ -25,12 +25,12 @@ struct Summary {
   std::string to_string() const;
 };
 
-// Throws soma::Error when the layers' sizes do not chain (e.g. Dense(2 -> 3) into
-// Dense(4 -> 1)).
-Summary summarize(const Sequential& network, int64_t input_features);
-// The same table from layer descriptions, without building the network: counted from the
-// shapes, so a network far too large to build is summarised in microseconds. Throws
-// soma::Error as above, and when a count overflows a signed 64-bit integer.
+// From layer descriptions, without building the network: counted from the shapes, so a
+// network far too large to build is summarised in microseconds. Throws soma::Error when the
+// layers' sizes do not chain (e.g. Dense(2 -> 3) into Dense(4 -> 1)), and when a count
+// overflows a signed 64-bit integer.
 Summary summarize(const std::vector<LayerSpec>& layers, int64_t input_features);
+// The same table for a built network, from its layers' descriptions (nn::spec_of).
+Summary summarize(const Sequential& network, int64_t input_features);
 
 }  // namespace soma::nn

@@ -15,9 +15,11 @@ enum class GraphLevel { neuron, layer, operator_ };
 // "neuron", "layer" or "operator"; throws soma::Error listing them.
 GraphLevel parse_graph_level(std::string_view name);
 
-// The network must be a Sequential of nn::Dense and nn::Activation layers. The operator
-// level refuses networks of more than `max_operator_nodes` scalar operations, which no
-// one could read anyway.
+// The network must be a Sequential of stages: a dense layer, then optionally its activation,
+// then optionally dropout (drawn as a note on dashed neurons, as a "dropout p=0.2 (training
+// only)" operation between arrays, as a product with a mask per scalar). The operator level
+// refuses networks of more than `max_operator_nodes` scalar operations, which no one could
+// read anyway.
 std::string network_to_dot(const nn::Sequential& network, GraphLevel level,
                            int max_operator_nodes = 2000);
 
