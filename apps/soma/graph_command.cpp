@@ -213,6 +213,7 @@ int run_graph(int argc, const char* const* argv, int first) {
   parser.add_option("--arch", "SIZES", "layer sizes, e.g. 2-3-1");
   parser.add_option("--activation", "NAME", "hidden activation (default relu)");
   parser.add_option("--output-activation", "NAME", "output activation (default identity)");
+  parser.add_option("--dropout", "P", "dropout of rate P after each hidden layer (default 0)");
   parser.add_option("--seed", "N", "seed of the initial weights (default 0)");
   parser.add_option("--model", "MODEL", "draw a saved model, with its trained weights");
   parser.add_option("--level", "LEVEL", "neuron, layer or operator (default neuron)");
@@ -243,6 +244,9 @@ int run_graph(int argc, const char* const* argv, int first) {
       spec.hidden_activation = nn::parse_activation(*name);
     if (auto name = arguments.value("--output-activation")) {
       spec.output_activation = nn::parse_activation(*name);
+    }
+    if (auto rate = arguments.value("--dropout")) {
+      spec.dropout = static_cast<float>(parse_real("--dropout", *rate, 0.0, 0.999));
     }
     Generator generator(static_cast<uint64_t>(
         arguments.has("--seed") ? parse_integer("--seed", *arguments.value("--seed"), 0, INT64_MAX)

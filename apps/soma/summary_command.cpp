@@ -18,6 +18,7 @@ int run_summary(int argc, const char* const* argv, int first) {
   parser.add_option("--arch", "SIZES", "layer sizes, e.g. 8-9-9-9-4");
   parser.add_option("--activation", "NAME", "hidden activation (default relu)");
   parser.add_option("--output-activation", "NAME", "output activation (default identity)");
+  parser.add_option("--dropout", "P", "dropout of rate P after each hidden layer (default 0)");
   parser.add_option("--model", "MODEL", "summarise a saved model instead");
   parser.add_flag("--json", "print {\"layers\": [...], \"total_parameters\": N}");
   const ParsedArguments arguments = parser.parse(argc, argv, first);
@@ -38,6 +39,9 @@ int run_summary(int argc, const char* const* argv, int first) {
       spec.hidden_activation = nn::parse_activation(*name);
     if (auto name = arguments.value("--output-activation")) {
       spec.output_activation = nn::parse_activation(*name);
+    }
+    if (auto rate = arguments.value("--dropout")) {
+      spec.dropout = static_cast<float>(parse_real("--dropout", *rate, 0.0, 0.999));
     }
     // Counted from the sizes: nothing is built, so any size parse_layer_sizes allows works.
     summary = nn::summarize(nn::layers_of(spec), spec.layer_sizes.front());

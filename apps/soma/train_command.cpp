@@ -254,6 +254,7 @@ int run_train(int argc, const char* const* argv, int first) {
   parser.add_option("--arch", "SIZES", "layer sizes, e.g. 2-16-16-1 (default: IN-16-16-OUT)");
   parser.add_option("--activation", "NAME", "hidden activation (default relu)");
   parser.add_option("--output-activation", "NAME", "output activation (default from the task)");
+  parser.add_option("--dropout", "P", "dropout of rate P after each hidden layer (default 0)");
   parser.add_option("--loss", "NAME",
                     "squared_error, binary_cross_entropy, bce_with_logits, cross_entropy");
   parser.add_option("--optimizer", "NAME", "sgd, momentum, nesterov, adam or adamw (default adam)");
@@ -344,13 +345,18 @@ int run_train(int argc, const char* const* argv, int first) {
       .layer_sizes = sizes,
       .hidden_activation = nn::parse_activation(arguments.value("--activation").value_or("relu")),
       .output_activation = output.layer};
+  if (auto rate = arguments.value("--dropout")) {
+    spec.dropout = static_cast<float>(parse_real("--dropout", *rate, 0.0, 0.999));
+  }
   if (auto init = arguments.value("--init")) spec.weight_init = nn::Initializer::parse(*init);
   Generator weights(seed + 1);
   model.network = nn::build_network(spec, weights);
-  // "2-16-16-1 tanh, trained on circles"; "2-1 on x1^2,x2^2, ..." for a single layer.
+  // "2-16-16-1 tanh dropout 0.2, trained on circles"; "2-1 on x1^2,x2^2, ..." for a single
+  // layer.
   model.description = architecture;
   if (sizes.size() > 2) {
     model.description += " " + std::string(nn::activation_name(spec.hidden_activation));
+    if (spec.dropout != 0.0f) model.description += " dropout " + *arguments.value("--dropout");
   }
   if (!model.feature_map.empty()) model.description += " on " + *arguments.value("--features");
   model.description += ", trained on " + data.source;

@@ -158,6 +158,37 @@ TEST_F(CommandLine, GraphAtThreeLevels) {
   EXPECT_NE(large.err.find("--level operator draws every scalar operation"), std::string::npos);
 }
 
+// --dropout puts Dropout(P) after each hidden layer: training learns with it, the model file
+// keeps it, summary and graph show it, and evaluation runs without it (the same accuracy
+// twice).
+TEST_F(CommandLine, TrainWithDropoutSavesSummarisesAndDrawsIt) {
+  const CommandResult trained =
+      run_soma("train --data circles --arch 2-16-16-1 --dropout 0.2 --epochs 60 --seed 1 --save '" +
+               path("dropout.soma") + "'");
+  ASSERT_EQ(trained.exit_code, 0) << trained.err;
+  EXPECT_NE(trained.out.find("trained 2-16-16-1 relu dropout 0.2, trained on circles: 337 "
+                             "parameters"),
+            std::string::npos)
+      << trained.out;
+  const CommandResult summary = run_soma("summary --model '" + path("dropout.soma") + "'");
+  ASSERT_EQ(summary.exit_code, 0) << summary.err;
+  EXPECT_NE(summary.out.find("\nReLU                (n x 16)        0           \n"
+                             "Dropout(p=0.2)      (n x 16)        0           \n"
+                             "Dense(16 -> 16)     (n x 16)        272         16 x 16 + 16\n"),
+            std::string::npos)
+      << summary.out;
+  EXPECT_EQ(run_soma("summary --arch 2-16-16-1 --dropout 0.2").out, summary.out);
+  const CommandResult graph = run_soma("graph --model '" + path("dropout.soma") +
+                                       "' --level layer --out '" + path("dropout.dot") + "'");
+  ASSERT_EQ(graph.exit_code, 0) << graph.err;
+  EXPECT_NE(read_file(path("dropout.dot")).find("label=\"dropout p=0.2\\n(training only)\""),
+            std::string::npos);
+  const CommandResult first = run_soma("eval '" + path("dropout.soma") + "' --data circles --json");
+  ASSERT_EQ(first.exit_code, 0) << first.err;
+  EXPECT_GE(json_number(first.out, "accuracy"), 0.9) << first.out;
+  EXPECT_EQ(run_soma("eval '" + path("dropout.soma") + "' --data circles --json").out, first.out);
+}
+
 struct BadInput {
   const char* name;
   std::string arguments;
@@ -187,6 +218,13 @@ TEST_F(CommandLine, BadInputsExitWithCodeTwoAndOneLine) {
       {"bad level", "graph --arch 2-3-1 --level atom --out '" + path("g.dot") + "'",
        "unknown level 'atom'"},
       {"bad arch", "summary --arch 8-x-4", "'x' is not a layer size"},
+      {"dropout of 1", "train --data circles --dropout 1",
+       "--dropout: 1 is out of range (0 to 0.999)"},
+      {"dropout not a number", "summary --arch 2-3-1 --dropout p",
+       "--dropout: 'p' is not a number"},
+      {"dropout without hidden layer",
+       "graph --arch 2-1 --dropout 0.5 --out '" + path("g.dot") + "'",
+       "build_network: dropout goes after each hidden layer, and 2-1 has none"},
   };
   for (const BadInput& c : cases) {
     SCOPED_TRACE(c.name);
