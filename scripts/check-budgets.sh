@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# Prints and enforces soma's size budgets: the engine's layers and the kernels in lines, no
+# source file over 400 lines, no function over 60 lines (a function of clang-formatted code
+# runs from a line at column 0 that ends in '{' to the next '}' at column 0).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+failures=0
+lines_of() { cat "$@" | wc -l; }
+
+check_budget() {  # NAME LIMIT FOLDERS...
+  local name=$1 limit=$2
+  shift 2
+  local files
+  mapfile -t files < <(for folder in "$@"; do git ls-files "$folder"; done)
+  local count
+  count=$(lines_of "${files[@]}")
+  local verdict=ok
+  if [ "$count" -gt "$limit" ]; then
+    verdict="OVER BUDGET"
+    failures=$((failures + 1))
+  fi
+  printf '%-52s %6d lines (budget %d) %s\n' "$name" "$count" "$limit" "$verdict"
+}
+
+check_budget "engine layers (tensor autograd ops nn optim)" 5000 \
+  src/tensor src/autograd src/ops src/nn src/optim \
+  include/soma/tensor include/soma/autograd include/soma/ops include/soma/nn include/soma/optim
+check_budget "kernels (every backend)" 1700 src/kernels include/soma/kernels
+
+mapfile -t sources < <(git ls-files '*.cpp' '*.hpp' '*.inc')
+long_files=$(wc -l "${sources[@]}" | awk '$2 != "total" && $1 > 400 { print "  " $2 ": " $1 " lines" }')
+if [ -n "$long_files" ]; then
+  echo "source files over 400 lines:"
+  echo "$long_files"
+  failures=$((failures + 1))
+fi
+
+long_functions=$(awk '
+  FNR == 1 { start = 0 }
+  /^[A-Za-z_].*\{$/ && !/^(namespace|struct|class|enum|union|extern)/ && !/= *\{$/ {
+    start = FNR; header = $0; next
+  }
+  /^\}/ && start {
+    if (FNR - start - 1 > 60) printf "  %s:%d: %d lines: %s\n", FILENAME, start, FNR - start - 1, header
+    start = 0
+  }' "${sources[@]}")
+if [ -n "$long_functions" ]; then
+  echo "functions over 60 lines:"
+  echo "$long_functions"
+  failures=$((failures + 1))
+fi
+
+if [ "$failures" -gt 0 ]; then
+  echo "check-budgets: $failures budget(s) exceeded" >&2
+  exit 1
+fi
+echo "check-budgets: every budget holds"
