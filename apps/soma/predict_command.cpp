@@ -5,6 +5,7 @@
 #include "commands.hpp"
 #include "data_source.hpp"
 #include "soma/core/atomic_file.hpp"
+#include "soma/core/number_text.hpp"
 #include "soma/data/csv.hpp"
 #include "soma/io/trained_model.hpp"
 
@@ -22,12 +23,6 @@ std::string csv_field(const std::string& text) {
   std::string quoted = "\"";
   for (char c : text) quoted += c == '"' ? std::string("\"\"") : std::string(1, c);
   return quoted + "\"";
-}
-
-std::string number(float value) {
-  char text[32];
-  std::snprintf(text, sizeof text, "%.6g", static_cast<double>(value));
-  return text;
 }
 
 }  // namespace
@@ -69,7 +64,7 @@ int run_predict(int argc, const char* const* argv, int first) {
         if (probabilities[k] > probabilities[best]) best = k;
       }
       csv += csv_field(model.class_names[best]);
-      for (float p : probabilities) csv += "," + number(p);
+      for (float p : probabilities) csv += "," + number_text(p);
       csv += "\n";
     }
   } else {
@@ -80,7 +75,7 @@ int run_predict(int argc, const char* const* argv, int first) {
     csv += "\n";
     for (int64_t i = 0; i < rows; ++i) {
       for (int64_t j = 0; j < columns; ++j) {
-        csv += (j > 0 ? "," : "") + number(outputs.data()[i * columns + j]);
+        csv += (j > 0 ? "," : "") + number_text(outputs.data()[i * columns + j]);
       }
       csv += "\n";
     }

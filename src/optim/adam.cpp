@@ -3,36 +3,31 @@
 #include "soma/optim/adam.hpp"
 
 #include <cmath>
-#include <sstream>
 #include <string>
 #include <utility>
 
 #include "soma/core/error.hpp"
+#include "soma/core/number_text.hpp"
 
 namespace soma {
 
 namespace {
 
-std::string number(float value) {
-  std::ostringstream out;
-  out << value;
-  return out.str();
-}
-
 void check_options(const char* name, const AdamOptions& options) {
   const std::string prefix = std::string(name) + ": ";
   if (!(options.beta1 >= 0.0f && options.beta1 < 1.0f)) {
-    throw Error(prefix + "beta1 must be in [0, 1), got " + number(options.beta1));
+    throw Error(prefix + "beta1 must be in [0, 1), got " + number_text(options.beta1));
   }
   if (!(options.beta2 >= 0.0f && options.beta2 < 1.0f)) {
-    throw Error(prefix + "beta2 must be in [0, 1), got " + number(options.beta2));
+    throw Error(prefix + "beta2 must be in [0, 1), got " + number_text(options.beta2));
   }
   if (!(std::isfinite(options.epsilon) && options.epsilon >= 0.0f)) {
-    throw Error(prefix + "epsilon must be non-negative and finite, got " + number(options.epsilon));
+    throw Error(prefix + "epsilon must be non-negative and finite, got " +
+                number_text(options.epsilon));
   }
   if (!(std::isfinite(options.weight_decay) && options.weight_decay >= 0.0f)) {
     throw Error(prefix + "weight decay must be non-negative and finite, got " +
-                number(options.weight_decay));
+                number_text(options.weight_decay));
   }
 }
 

@@ -3,32 +3,23 @@
 #include "soma/optim/optimizer.hpp"
 
 #include <cmath>
-#include <sstream>
 #include <string>
 #include <unordered_set>
 #include <utility>
 
 #include "soma/autograd/engine.hpp"
 #include "soma/core/error.hpp"
+#include "soma/core/number_text.hpp"
 #include "soma/kernels/fill.hpp"
 
 namespace soma {
-
-namespace {
-
-std::string number(float value) {
-  std::ostringstream out;
-  out << value;
-  return out.str();
-}
-
-}  // namespace
 
 Optimizer::Optimizer(const char* name, std::vector<Tensor> parameters, float learning_rate)
     : name_(name), parameters_(std::move(parameters)), learning_rate_(learning_rate) {
   const std::string prefix = std::string(name_) + ": ";
   if (!(std::isfinite(learning_rate) && learning_rate > 0.0f)) {
-    throw Error(prefix + "learning rate must be positive and finite, got " + number(learning_rate));
+    throw Error(prefix + "learning rate must be positive and finite, got " +
+                number_text(learning_rate));
   }
   if (parameters_.empty()) throw Error(prefix + "the parameter list is empty");
   std::unordered_set<const TensorImpl*> seen;
@@ -72,7 +63,7 @@ void Optimizer::backward_and_step(const Tensor& objective) {
 void Optimizer::set_learning_rate(float learning_rate) {
   if (!(std::isfinite(learning_rate) && learning_rate >= 0.0f)) {
     throw Error(std::string(name_) + ": learning rate must be non-negative and finite, got " +
-                number(learning_rate));
+                number_text(learning_rate));
   }
   learning_rate_ = learning_rate;
 }

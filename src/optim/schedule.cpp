@@ -3,31 +3,35 @@
 
 #include <cmath>
 #include <numbers>
-#include <sstream>
 #include <string>
 
 #include "soma/core/error.hpp"
+#include "soma/core/number_text.hpp"
 
 namespace soma {
 
 namespace {
 
-std::string number(float value) {
-  std::ostringstream out;
-  out << value;
-  return out.str();
-}
-
 void check_initial(const char* name, float initial) {
   if (!(std::isfinite(initial) && initial > 0.0f)) {
     throw Error(std::string(name) +
-                ": the initial learning rate must be positive and finite, got " + number(initial));
+                ": the initial learning rate must be positive and finite, got " +
+                number_text(initial));
   }
 }
 
 void check_gamma(const char* name, float gamma) {
   if (!(std::isfinite(gamma) && gamma > 0.0f)) {
-    throw Error(std::string(name) + ": gamma must be positive and finite, got " + number(gamma));
+    throw Error(std::string(name) + ": gamma must be positive and finite, got " +
+                number_text(gamma));
+  }
+}
+
+// Throws "NAME: WHAT must be at least 1UNIT, got COUNT" for a COUNT below 1.
+void check_at_least_one(const char* name, const char* what, int count, const char* unit = "") {
+  if (count < 1) {
+    throw Error(std::string(name) + ": " + what + " must be at least 1" + unit + ", got " +
+                std::to_string(count));
   }
 }
 
@@ -55,10 +59,7 @@ float ConstantSchedule::learning_rate_at(int epoch) const {
 StepSchedule::StepSchedule(float initial, int step_size, float gamma)
     : initial_(initial), step_size_(step_size), gamma_(gamma) {
   check_initial("StepSchedule", initial);
-  if (step_size < 1) {
-    throw Error("StepSchedule: step size must be at least 1 epoch, got " +
-                std::to_string(step_size));
-  }
+  check_at_least_one("StepSchedule", "step size", step_size, " epoch");
   check_gamma("StepSchedule", gamma);
 }
 
@@ -82,13 +83,10 @@ float ExponentialSchedule::learning_rate_at(int epoch) const {
 CosineSchedule::CosineSchedule(float initial, int total_epochs, float minimum)
     : initial_(initial), total_epochs_(total_epochs), minimum_(minimum) {
   check_initial("CosineSchedule", initial);
-  if (total_epochs < 1) {
-    throw Error("CosineSchedule: total epochs must be at least 1, got " +
-                std::to_string(total_epochs));
-  }
+  check_at_least_one("CosineSchedule", "total epochs", total_epochs);
   if (!(minimum >= 0.0f && minimum <= initial)) {
     throw Error("CosineSchedule: the minimum learning rate must be in [0, initial = " +
-                number(initial) + "], got " + number(minimum));
+                number_text(initial) + "], got " + number_text(minimum));
   }
 }
 

@@ -3,11 +3,11 @@
 #include "soma/optim/sgd.hpp"
 
 #include <cmath>
-#include <sstream>
 #include <string>
 #include <utility>
 
 #include "soma/core/error.hpp"
+#include "soma/core/number_text.hpp"
 #include "soma/kernels/axpy.hpp"
 #include "soma/optim/fused_sgd.hpp"
 
@@ -15,26 +15,21 @@ namespace soma {
 
 namespace {
 
-std::string number(float value) {
-  std::ostringstream out;
-  out << value;
-  return out.str();
-}
-
 void check_options(const SgdOptions& options) {
   if (!(std::isfinite(options.momentum) && options.momentum >= 0.0f)) {
-    throw Error("Sgd: momentum must be non-negative and finite, got " + number(options.momentum));
+    throw Error("Sgd: momentum must be non-negative and finite, got " +
+                number_text(options.momentum));
   }
   if (!(options.dampening >= 0.0f && options.dampening <= 1.0f)) {
-    throw Error("Sgd: dampening must be in [0, 1], got " + number(options.dampening));
+    throw Error("Sgd: dampening must be in [0, 1], got " + number_text(options.dampening));
   }
   if (!(std::isfinite(options.weight_decay) && options.weight_decay >= 0.0f)) {
     throw Error("Sgd: weight decay must be non-negative and finite, got " +
-                number(options.weight_decay));
+                number_text(options.weight_decay));
   }
   if (options.nesterov && (options.momentum <= 0.0f || options.dampening != 0.0f)) {
     throw Error("Sgd: Nesterov momentum requires momentum > 0 and dampening == 0, got momentum " +
-                number(options.momentum) + " and dampening " + number(options.dampening));
+                number_text(options.momentum) + " and dampening " + number_text(options.dampening));
   }
 }
 
