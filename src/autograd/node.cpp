@@ -76,8 +76,11 @@ void Node::release() {
   released_ = true;
 }
 
-Tensor record(Tensor output, const char* name, std::vector<Tensor> inputs,
-              Node::BackwardFn backward) {
+namespace {
+
+// `output`, now the result of a new node `name` over `inputs`, with either kind of backward.
+template <typename Backward>
+Tensor record_node(Tensor output, const char* name, std::vector<Tensor> inputs, Backward backward) {
   TensorImpl* impl = output.impl();
   impl->requires_grad = true;
   impl->grad_fn =
@@ -85,13 +88,16 @@ Tensor record(Tensor output, const char* name, std::vector<Tensor> inputs,
   return output;
 }
 
+}  // namespace
+
+Tensor record(Tensor output, const char* name, std::vector<Tensor> inputs,
+              Node::BackwardFn backward) {
+  return record_node(std::move(output), name, std::move(inputs), std::move(backward));
+}
+
 Tensor record(Tensor output, const char* name, std::vector<Tensor> inputs,
               Node::AccumulatingBackwardFn backward) {
-  TensorImpl* impl = output.impl();
-  impl->requires_grad = true;
-  impl->grad_fn =
-      small_object_pool::make_shared<Node>(name, std::move(inputs), std::move(backward));
-  return output;
+  return record_node(std::move(output), name, std::move(inputs), std::move(backward));
 }
 
 }  // namespace soma

@@ -45,6 +45,38 @@ void softmax_forward(const float* x, float* out, const detail::AxisView& view, F
   }
 }
 
+// dx from g = d(loss)/d(out) and y = out, along the axis: for softmax
+// dx_k = y_k (g_k - sum_j g_j y_j); for log softmax dx_k = g_k - softmax_k sum_j g_j, with
+// softmax_k = exp(log_softmax_k) = exp(y_k).
+Tensor softmax_backward(const Tensor& g, const Tensor& y, const detail::AxisView& view, Form form) {
+  Tensor dx = Tensor::empty(y.shape());
+  const float* gy = g.data();
+  const float* yy = y.data();
+  float* d = dx.data();
+  for (int64_t o = 0; o < view.outer; ++o) {
+    for (int64_t i = 0; i < view.inner; ++i) {
+      const int64_t base = o * view.length * view.inner + i;
+      float total = 0.0f;
+      if (form == Form::probabilities) {
+        for (int64_t k = 0; k < view.length; ++k) {
+          total += gy[base + k * view.inner] * yy[base + k * view.inner];
+        }
+        for (int64_t k = 0; k < view.length; ++k) {
+          const int64_t at = base + k * view.inner;
+          d[at] = yy[at] * (gy[at] - total);
+        }
+      } else {
+        for (int64_t k = 0; k < view.length; ++k) total += gy[base + k * view.inner];
+        for (int64_t k = 0; k < view.length; ++k) {
+          const int64_t at = base + k * view.inner;
+          d[at] = gy[at] - std::exp(yy[at]) * total;
+        }
+      }
+    }
+  }
+  return dx;
+}
+
 }  // namespace
 
 Tensor softmax(const Tensor& x, int axis) {
@@ -53,26 +85,8 @@ Tensor softmax(const Tensor& x, int axis) {
   Tensor out = Tensor::empty(x.shape());
   softmax_forward(x.data(), out.data(), view, Form::probabilities);
   if (!should_record(x)) return out;
-  // dx_k = y_k (g_k - sum_j g_j y_j) along the axis.
   return record(out, "softmax", {x}, [y = out.detach(), view](const Tensor& g, Node::Wanted) {
-    Tensor dx = Tensor::empty(y.shape());
-    const float* gy = g.data();
-    const float* yy = y.data();
-    float* d = dx.data();
-    for (int64_t o = 0; o < view.outer; ++o) {
-      for (int64_t i = 0; i < view.inner; ++i) {
-        const int64_t base = o * view.length * view.inner + i;
-        float dot = 0.0f;
-        for (int64_t k = 0; k < view.length; ++k) {
-          dot += gy[base + k * view.inner] * yy[base + k * view.inner];
-        }
-        for (int64_t k = 0; k < view.length; ++k) {
-          const int64_t at = base + k * view.inner;
-          d[at] = yy[at] * (gy[at] - dot);
-        }
-      }
-    }
-    return std::vector<Tensor>{dx};
+    return std::vector<Tensor>{softmax_backward(g, y, view, Form::probabilities)};
   });
 }
 
@@ -82,24 +96,8 @@ Tensor log_softmax(const Tensor& x, int axis) {
   Tensor out = Tensor::empty(x.shape());
   softmax_forward(x.data(), out.data(), view, Form::log_probabilities);
   if (!should_record(x)) return out;
-  // dx_k = g_k - softmax_k sum_j g_j, with softmax_k = exp(log_softmax_k).
   return record(out, "log_softmax", {x}, [y = out.detach(), view](const Tensor& g, Node::Wanted) {
-    Tensor dx = Tensor::empty(y.shape());
-    const float* gy = g.data();
-    const float* yy = y.data();
-    float* d = dx.data();
-    for (int64_t o = 0; o < view.outer; ++o) {
-      for (int64_t i = 0; i < view.inner; ++i) {
-        const int64_t base = o * view.length * view.inner + i;
-        float total = 0.0f;
-        for (int64_t k = 0; k < view.length; ++k) total += gy[base + k * view.inner];
-        for (int64_t k = 0; k < view.length; ++k) {
-          const int64_t at = base + k * view.inner;
-          d[at] = gy[at] - std::exp(yy[at]) * total;
-        }
-      }
-    }
-    return std::vector<Tensor>{dx};
+    return std::vector<Tensor>{softmax_backward(g, y, view, Form::log_probabilities)};
   });
 }
 
