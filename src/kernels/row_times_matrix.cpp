@@ -10,6 +10,17 @@
 #if defined(__x86_64__) && defined(__GNUC__)
 #include <immintrin.h>
 #define SOMA_HAVE_VECTOR_ROW_KERNEL 1
+// The code between SOMA_TARGET_BEGIN(isa) and SOMA_TARGET_END is compiled for `isa`: by a
+// pragma in GCC, by an attribute on every function in clang.
+#define SOMA_PRAGMA(text) _Pragma(#text)
+#if defined(__clang__)
+#define SOMA_TARGET_BEGIN(isa) \
+  SOMA_PRAGMA(clang attribute push(__attribute__((target(isa))), apply_to = function))
+#define SOMA_TARGET_END SOMA_PRAGMA(clang attribute pop)
+#else
+#define SOMA_TARGET_BEGIN(isa) SOMA_PRAGMA(GCC push_options) SOMA_PRAGMA(GCC target(isa))
+#define SOMA_TARGET_END SOMA_PRAGMA(GCC pop_options)
+#endif
 #endif
 
 namespace soma::kernels {
@@ -34,11 +45,18 @@ void in_order_loop(int64_t k, int64_t n, float alpha, const float* x, const floa
   }
 }
 
-}  // namespace
+// The widest instruction set this CPU has, decided once; none: the loop above runs.
+std::optional<RowKernelIsa> widest() {
+  static const std::optional<RowKernelIsa> chosen = []() -> std::optional<RowKernelIsa> {
+    for (const RowKernelIsa isa : {RowKernelIsa::avx512, RowKernelIsa::avx2}) {
+      if (row_times_matrix_supported(isa)) return isa;
+    }
+    return std::nullopt;
+  }();
+  return chosen;
+}
 
 #if defined(SOMA_HAVE_VECTOR_ROW_KERNEL)
-
-namespace {
 
 // x is read in chunks of this many entries: each chunk with a zero has its nonzero
 // entries gathered on the stack first, and the chunk bounds that buffer to 2 KiB.
@@ -57,16 +75,10 @@ const float* at(const float* bias, int64_t j) {
   return bias == nullptr ? nullptr : bias + j;
 }
 
-// GCC compiles what follows for the instruction set by a pragma, clang by an attribute
-// on every function.
-#if defined(__clang__)
-#pragma clang attribute push(__attribute__((target("avx512f"))), apply_to = function)
-#else
-#pragma GCC push_options
-#pragma GCC target("avx512f")
-#endif
+SOMA_TARGET_BEGIN("avx512f")
 namespace avx512 {
 // AVX-512F: 16 floats a register, masks in mask registers, 32 registers (16 accumulators).
+// avx2::Lanes has the same members, one intrinsic each: the interface the body is written to.
 struct Lanes {
   using Vector = __m512;
   using Mask = __mmask16;
@@ -120,18 +132,9 @@ struct Lanes {
 
 #include "row_times_matrix_body.inc"
 }  // namespace avx512
-#if defined(__clang__)
-#pragma clang attribute pop
-#else
-#pragma GCC pop_options
-#endif
+SOMA_TARGET_END
 
-#if defined(__clang__)
-#pragma clang attribute push(__attribute__((target("avx2,fma"))), apply_to = function)
-#else
-#pragma GCC push_options
-#pragma GCC target("avx2,fma")
-#endif
+SOMA_TARGET_BEGIN("avx2,fma")
 namespace avx2 {
 // AVX2 with FMA: 8 floats a register, masks as vectors of all-ones lanes, 16 registers (8
 // accumulators, which already keep both FMA units busy through their 4-cycle latency).
@@ -180,15 +183,14 @@ struct Lanes {
 
 #include "row_times_matrix_body.inc"
 }  // namespace avx2
-#if defined(__clang__)
-#pragma clang attribute pop
-#else
-#pragma GCC pop_options
+SOMA_TARGET_END
+
 #endif
 
 }  // namespace
 
-bool row_times_matrix_supported(RowKernelIsa isa) {
+bool row_times_matrix_supported([[maybe_unused]] RowKernelIsa isa) {
+#if defined(SOMA_HAVE_VECTOR_ROW_KERNEL)
   __builtin_cpu_init();
   switch (isa) {
     case RowKernelIsa::avx512:
@@ -196,45 +198,23 @@ bool row_times_matrix_supported(RowKernelIsa isa) {
     case RowKernelIsa::avx2:
       return __builtin_cpu_supports("avx2") != 0 && __builtin_cpu_supports("fma") != 0;
   }
+#endif
   return false;
 }
 
-void row_times_matrix_on(RowKernelIsa isa, int64_t k, int64_t n, float alpha, const float* x,
-                         const float* b, int64_t ldb, float beta, float* y, const float* bias) {
+void row_times_matrix_on([[maybe_unused]] RowKernelIsa isa, int64_t k, int64_t n, float alpha,
+                         const float* x, const float* b, int64_t ldb, float beta, float* y,
+                         const float* bias) {
+#if defined(SOMA_HAVE_VECTOR_ROW_KERNEL)
   if (isa == RowKernelIsa::avx512) {
     avx512::row_times_matrix(k, n, alpha, x, b, ldb, beta, y, bias);
   } else {
     avx2::row_times_matrix(k, n, alpha, x, b, ldb, beta, y, bias);
   }
-}
-
 #else
-
-bool row_times_matrix_supported(RowKernelIsa) {
-  return false;
-}
-
-void row_times_matrix_on(RowKernelIsa, int64_t k, int64_t n, float alpha, const float* x,
-                         const float* b, int64_t ldb, float beta, float* y, const float* bias) {
   in_order_loop(k, n, alpha, x, b, ldb, beta, y, bias);
-}
-
 #endif
-
-namespace {
-
-// The widest instruction set this CPU has, decided once; none: the loop above runs.
-std::optional<RowKernelIsa> widest() {
-  static const std::optional<RowKernelIsa> chosen = []() -> std::optional<RowKernelIsa> {
-    for (const RowKernelIsa isa : {RowKernelIsa::avx512, RowKernelIsa::avx2}) {
-      if (row_times_matrix_supported(isa)) return isa;
-    }
-    return std::nullopt;
-  }();
-  return chosen;
 }
-
-}  // namespace
 
 bool row_times_matrix_available() {
   return widest().has_value();

