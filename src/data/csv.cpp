@@ -1,19 +1,15 @@
-// The CSV loader: a record reader (quotes, CRLF, blank lines, line numbers for errors),
-// cell parsing, label-column lookup, task detection and the sorted class mapping.
+// The CSV loader: label-column lookup, the rows as features and labels, task detection,
+// the sorted class mapping, and the columns a trained model expects. The text itself is
+// read by data/csv_reader.
 #include "soma/data/csv.hpp"
 
 #include <algorithm>
-#include <array>
-#include <cerrno>
 #include <charconv>
 #include <cmath>
-#include <cstdio>
-#include <cstring>
-#include <limits>
-#include <memory>
 #include <optional>
 #include <unordered_map>
 
+#include "data/csv_reader.hpp"
 #include "soma/core/error.hpp"
 #include "soma/core/read_file.hpp"
 
@@ -21,172 +17,22 @@ namespace soma::data {
 
 namespace {
 
-// ---------------------------------------------------------------- messages
-
-std::string location(const std::string& file, int64_t line) {
-  return file + ":" + std::to_string(line) + ": ";
-}
-
-std::string location(const std::string& file, int64_t line, size_t column) {
-  return file + ":" + std::to_string(line) + ":" + std::to_string(column) + ": ";
-}
-
-// A cell as a message shows it: quoted, on one line (a quoted field may hold a line break),
-// and cut short so that one bad cell cannot flood the terminal.
-std::string quoted(std::string_view text) {
-  constexpr size_t longest = 40;
-  if (text.size() <= longest) return quoted_for_message(text);
-  return "'" + printable_for_message(text.substr(0, longest - 3)) + "...'";
-}
-
-// "a, b, c", or the first `limit` and a count of the rest, for lists of columns and classes.
-std::string join_names(const std::vector<std::string>& names, size_t limit = 20) {
-  std::string text;
-  for (size_t i = 0; i < names.size() && i < limit; ++i) {
-    text += (i == 0 ? "" : ", ") + printable_for_message(names[i]);
-  }
-  if (names.size() > limit) text += ", ... (" + std::to_string(names.size()) + " in all)";
-  return text;
-}
+using detail::as_integer;
+using detail::CellStatus;
+using detail::fail_cell;
+using detail::Header;
+using detail::join_names;
+using detail::location;
+using detail::parse_double;
+using detail::parse_float;
+using detail::quoted;
+using detail::read_header;
+using detail::Record;
+using detail::RecordReader;
+using detail::trim;
 
 std::string count_of_fields(size_t count) {
   return std::to_string(count) + (count == 1 ? " field" : " fields");
-}
-
-// ---------------------------------------------------------------- records
-
-struct Record {
-  int64_t line = 0;  // the line the record starts on
-  std::vector<std::string> fields;
-};
-
-// Splits text into records of fields. Fields are returned without their quotes and without
-// the spaces around them; a quoted field keeps everything between its quotes.
-class RecordReader {
- public:
-  RecordReader(std::string_view text, const std::string& file, char delimiter)
-      : text_(text), file_(file), delimiter_(delimiter) {
-    if (delimiter == '"' || delimiter == '\n' || delimiter == '\r' || delimiter == '\0') {
-      throw Error(file + ": the delimiter cannot be a quote, a line break or a NUL character");
-    }
-    if (text_.starts_with("\xEF\xBB\xBF")) position_ = 3;  // a UTF-8 byte order mark
-  }
-
-  // The next record that is not a blank line; false at the end of the text.
-  bool next(Record& record) {
-    while (!at_end()) {
-      record.line = line_;
-      record.fields.clear();
-      bool any_quoted = false;
-      while (true) {
-        const size_t column = record.fields.size() + 1;
-        skip_spaces();
-        if (!at_end() && text_[position_] == '"') {
-          record.fields.push_back(read_quoted(column));
-          any_quoted = true;
-        } else {
-          record.fields.push_back(read_plain());
-        }
-        if (at_end()) break;
-        if (text_[position_] == delimiter_) {
-          ++position_;
-          continue;
-        }
-        consume_line_end();
-        break;
-      }
-      const bool blank = !any_quoted && record.fields.size() == 1 && record.fields[0].empty();
-      if (!blank) return true;
-    }
-    return false;
-  }
-
- private:
-  bool at_end() const { return position_ >= text_.size(); }
-  bool at_line_end() const { return text_[position_] == '\n' || text_[position_] == '\r'; }
-  // A tab delimiter is not a space to skip.
-  bool is_space(char c) const { return (c == ' ' || c == '\t') && c != delimiter_; }
-  void skip_spaces() {
-    while (!at_end() && is_space(text_[position_])) ++position_;
-  }
-  // LF, CRLF or a lone CR.
-  void consume_line_end() {
-    if (text_[position_] == '\r') ++position_;
-    if (!at_end() && text_[position_] == '\n') ++position_;
-    ++line_;
-  }
-
-  std::string read_plain() {
-    const size_t start = position_;
-    while (!at_end() && text_[position_] != delimiter_ && !at_line_end()) ++position_;
-    size_t end = position_;
-    while (end > start && is_space(text_[end - 1])) --end;
-    return std::string(text_.substr(start, end - start));
-  }
-
-  // From the opening quote to the closing one, then up to the delimiter or line end.
-  std::string read_quoted(size_t column) {
-    const int64_t opening_line = line_;
-    ++position_;
-    std::string field;
-    while (true) {
-      if (at_end()) {
-        throw Error(location(file_, opening_line, column) +
-                    "unterminated quote (the file ends inside this quoted field)");
-      }
-      const char c = text_[position_];
-      if (c == '"') {
-        if (position_ + 1 < text_.size() && text_[position_ + 1] == '"') {
-          field += '"';
-          position_ += 2;
-          continue;
-        }
-        ++position_;
-        break;
-      }
-      if (c == '\n' || c == '\r') {
-        consume_line_end();
-        field += '\n';
-        continue;
-      }
-      field += c;
-      ++position_;
-    }
-    skip_spaces();
-    if (!at_end() && text_[position_] != delimiter_ && !at_line_end()) {
-      throw Error(location(file_, line_, column) + "unexpected " +
-                  quoted(text_.substr(position_, 1)) +
-                  " after a closing quote (write \"\" for a quote inside a quoted field)");
-    }
-    return field;
-  }
-
-  std::string_view text_;
-  const std::string& file_;
-  char delimiter_;
-  size_t position_ = 0;
-  int64_t line_ = 1;
-};
-
-struct Header {
-  int64_t line = 0;
-  std::vector<std::string> names;
-};
-
-Header read_header(RecordReader& reader, const std::string& file) {
-  Record record;
-  if (!reader.next(record)) throw Error(file + ": the file is empty (no header row, no data rows)");
-  std::unordered_map<std::string, size_t> seen;
-  for (size_t i = 0; i < record.fields.size(); ++i) {
-    const std::string& name = record.fields[i];
-    if (name.empty()) throw Error(location(file, record.line, i + 1) + "empty column name");
-    const auto [entry, inserted] = seen.emplace(name, i);
-    if (!inserted) {
-      throw Error(location(file, record.line, i + 1) + "duplicate column name " + quoted(name) +
-                  " (also column " + std::to_string(entry->second + 1) + ")");
-    }
-  }
-  return Header{record.line, std::move(record.fields)};
 }
 
 size_t find_label_column(const std::string& wanted, const Header& header, const std::string& file) {
@@ -207,71 +53,6 @@ size_t find_label_column(const std::string& wanted, const Header& header, const 
     return static_cast<size_t>(index < 0 ? index + count : index);
   }
   throw Error(file + ": no column " + quoted(wanted) + " (columns: " + join_names(names) + ")");
-}
-
-// ---------------------------------------------------------------- cells
-
-std::string_view trim(std::string_view text) {
-  while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
-  while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) text.remove_suffix(1);
-  return text;
-}
-
-enum class CellStatus { ok, missing, not_a_number, out_of_range };
-
-// A whole cell as a finite number: from_chars takes any decimal or exponent form; a leading
-// '+' is allowed as well; nan and inf are refused.
-CellStatus parse_double(std::string_view cell, double& value) {
-  cell = trim(cell);
-  if (cell.empty()) return CellStatus::missing;
-  if (cell.front() == '+') {
-    cell.remove_prefix(1);
-    if (cell.empty() || cell.front() == '+' || cell.front() == '-') return CellStatus::not_a_number;
-  }
-  const char* end = cell.data() + cell.size();
-  const auto [stop, error] = std::from_chars(cell.data(), end, value);
-  if (stop != end) return CellStatus::not_a_number;
-  if (error == std::errc::result_out_of_range) return CellStatus::out_of_range;
-  if (error != std::errc() || !std::isfinite(value)) return CellStatus::not_a_number;
-  return CellStatus::ok;
-}
-
-CellStatus parse_float(std::string_view cell, float& value) {
-  double number = 0.0;
-  const CellStatus status = parse_double(cell, number);
-  if (status != CellStatus::ok) return status;
-  if (std::fabs(number) > static_cast<double>(std::numeric_limits<float>::max())) {
-    return CellStatus::out_of_range;
-  }
-  value = static_cast<float>(number);
-  return CellStatus::ok;
-}
-
-[[noreturn]] void fail_cell(CellStatus status, const std::string& file, int64_t line, size_t column,
-                            std::string_view cell, const std::string& name) {
-  const std::string where = location(file, line, column);
-  const std::string text = quoted(trim(cell));
-  switch (status) {
-    case CellStatus::missing:
-      throw Error(where + "missing value in column " + quoted(name));
-    case CellStatus::out_of_range:
-      throw Error(where + text + " is out of range for a 32-bit float (column " + quoted(name) +
-                  ")");
-    case CellStatus::not_a_number:
-    case CellStatus::ok:
-      break;
-  }
-  throw Error(where + text + " is not a number (column " + quoted(name) + ")");
-}
-
-// The label as an integer when it is a number with an integral value that a double holds
-// exactly ("3", "03", "3.0", "-1", "1e2").
-std::optional<int64_t> as_integer(std::string_view text) {
-  double value = 0.0;
-  if (parse_double(text, value) != CellStatus::ok) return std::nullopt;
-  constexpr double exact_limit = 9007199254740992.0;  // 2^53
-  if (value != std::floor(value) || std::fabs(value) > exact_limit) return std::nullopt;
-  return static_cast<int64_t>(value);
 }
 
 // ---------------------------------------------------------------- rows
@@ -344,10 +125,23 @@ Tensor regression_targets(const LabelColumn& labels) {
   return targets;
 }
 
-std::vector<int64_t> sorted_distinct(std::vector<int64_t> values) {
+template <typename Value>
+std::vector<Value> sorted_distinct(std::vector<Value> values) {
   std::sort(values.begin(), values.end());
   values.erase(std::unique(values.begin(), values.end()), values.end());
   return values;
+}
+
+// Class indices (samples): each value's place among `distinct`, sorted, which holds it.
+template <typename Value>
+Tensor places_among(const std::vector<Value>& values, const std::vector<Value>& distinct) {
+  Tensor targets = Tensor::empty(Shape{static_cast<int64_t>(values.size())});
+  float* indices = targets.data();
+  for (size_t i = 0; i < values.size(); ++i) {
+    const auto found = std::lower_bound(distinct.begin(), distinct.end(), values[i]);
+    indices[i] = static_cast<float>(found - distinct.begin());
+  }
+  return targets;
 }
 
 // Class indices in the numeric order of the distinct integers.
@@ -355,27 +149,13 @@ Tensor integer_classes(const std::vector<int64_t>& integers, std::vector<std::st
   const std::vector<int64_t> distinct = sorted_distinct(integers);
   names.clear();
   for (const int64_t value : distinct) names.push_back(std::to_string(value));
-  Tensor targets = Tensor::empty(Shape{static_cast<int64_t>(integers.size())});
-  float* indices = targets.data();
-  for (size_t i = 0; i < integers.size(); ++i) {
-    const auto found = std::lower_bound(distinct.begin(), distinct.end(), integers[i]);
-    indices[i] = static_cast<float>(found - distinct.begin());
-  }
-  return targets;
+  return places_among(integers, distinct);
 }
 
 // Class indices in the byte order of the distinct label texts.
 Tensor text_classes(const std::vector<std::string>& texts, std::vector<std::string>& names) {
-  names = texts;
-  std::sort(names.begin(), names.end());
-  names.erase(std::unique(names.begin(), names.end()), names.end());
-  Tensor targets = Tensor::empty(Shape{static_cast<int64_t>(texts.size())});
-  float* indices = targets.data();
-  for (size_t i = 0; i < texts.size(); ++i) {
-    const auto found = std::lower_bound(names.begin(), names.end(), texts[i]);
-    indices[i] = static_cast<float>(found - names.begin());
-  }
-  return targets;
+  names = sorted_distinct(texts);
+  return places_among(texts, names);
 }
 
 // The automatic rule; see CsvOptions::task.

@@ -6,15 +6,14 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include <cstdio>
 #include <cstring>
 #include <filesystem>
-#include <fstream>
 #include <string>
 #include <vector>
 
 #include "soma/core/error.hpp"
 #include "support/error_message.hpp"
+#include "support/temporary_directory.hpp"
 
 namespace soma::data {
 namespace {
@@ -22,6 +21,7 @@ namespace {
 using ::testing::ElementsAre;
 
 using soma::testing::error_message;
+using soma::testing::TemporaryFile;
 
 void append_big_endian(std::string& bytes, uint64_t value, int size) {
   for (int shift = 8 * (size - 1); shift >= 0; shift -= 8) {
@@ -45,25 +45,11 @@ std::string unsigned_bytes(const std::vector<uint32_t>& extents,
   return bytes;
 }
 
-// A file in a temporary directory of this test program, removed at the end of the test.
-class TempFile {
- public:
-  TempFile(const std::string& name, const std::string& contents)
-      : path_(::testing::TempDir() + "soma_idx_test_" + name) {
-    std::ofstream(path_, std::ios::binary) << contents;
-  }
-  ~TempFile() { std::remove(path_.c_str()); }
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
-};
-
 const std::vector<unsigned char> pixels = {0, 255, 128, 1, 2, 3, 4, 5, 250, 251, 252, 253};
 
 TEST(Idx, ImagesAndLabels) {
-  const TempFile images("images.idx", unsigned_bytes({3, 2, 2}, pixels));
-  const TempFile labels("labels.idx", unsigned_bytes({3}, {2, 0, 1}));
+  const TemporaryFile images("soma_idx_test_images.idx", unsigned_bytes({3, 2, 2}, pixels));
+  const TemporaryFile labels("soma_idx_test_labels.idx", unsigned_bytes({3}, {2, 0, 1}));
 
   const Tensor raw = load_idx(images.path());
   EXPECT_EQ(raw.shape(), (Shape{3, 2, 2}));
@@ -164,7 +150,8 @@ TEST(Idx, BadMagicTypeAndDimensions) {
 }
 
 TEST(Idx, GzipIsRecognised) {
-  const TempFile file("images.idx.gz", std::string("\x1f\x8b\x08\x00\x00\x00\x00\x00", 8));
+  const TemporaryFile file("soma_idx_test_images.idx.gz",
+                           std::string("\x1f\x8b\x08\x00\x00\x00\x00\x00", 8));
   EXPECT_EQ(error_message([&] { load_idx(file.path()); }),
             file.path() +
                 ": the file is gzip-compressed (it starts with 1f 8b); soma reads uncompressed "
@@ -172,12 +159,12 @@ TEST(Idx, GzipIsRecognised) {
 }
 
 TEST(Idx, ImagesAndLabelsMustAgree) {
-  const TempFile images("images3.idx", unsigned_bytes({3, 2, 2}, pixels));
-  const TempFile two_labels("labels2.idx", unsigned_bytes({2}, {0, 1}));
+  const TemporaryFile images("soma_idx_test_images3.idx", unsigned_bytes({3, 2, 2}, pixels));
+  const TemporaryFile two_labels("soma_idx_test_labels2.idx", unsigned_bytes({2}, {0, 1}));
   EXPECT_EQ(error_message([&] { load_idx_dataset(images.path(), two_labels.path()); }),
             images.path() + " holds 3 images but " + two_labels.path() + " holds 2 labels");
 
-  const TempFile flat("flat.idx", unsigned_bytes({3}, {0, 1, 2}));
+  const TemporaryFile flat("soma_idx_test_flat.idx", unsigned_bytes({3}, {0, 1, 2}));
   EXPECT_EQ(error_message([&] { load_idx_dataset(flat.path(), flat.path()); }),
             flat.path() + ": images need at least 2 dimensions (count x ...), got shape (3)");
   EXPECT_EQ(error_message([&] { load_idx_dataset(images.path(), images.path()); }),
@@ -189,7 +176,7 @@ TEST(Idx, ImagesAndLabelsMustAgree) {
     std::memcpy(&bits, &label, sizeof bits);
     append_big_endian(float_labels, bits, 4);
   }
-  const TempFile fractional("fractional.idx", float_labels);
+  const TemporaryFile fractional("soma_idx_test_fractional.idx", float_labels);
   EXPECT_EQ(error_message([&] { load_idx_dataset(images.path(), fractional.path()); }),
             fractional.path() + ": label 1 is 1.5, not a class index (a non-negative integer)");
 }

@@ -1,14 +1,17 @@
 // Shared by the unit tests that touch the file system: a fixture that gives each test a
-// fresh directory of its own, and small helpers to read and write whole files there.
+// fresh directory of its own, small helpers to read and write whole files there, and a
+// file that removes itself.
 #pragma once
 
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace soma::testing {
@@ -49,6 +52,24 @@ class TemporaryDirectoryTest : public ::testing::Test {
   void TearDown() override { std::filesystem::remove_all(directory_); }
 
   std::filesystem::path directory_;
+};
+
+// A file of `contents` named `name` in the test program's temporary directory, removed at
+// the end of its scope. Names start with the test file's ("soma_csv_test_..."), as tests
+// of different files run at the same time.
+class TemporaryFile {
+ public:
+  TemporaryFile(const std::string& name, std::string_view contents)
+      : path_(::testing::TempDir() + name) {
+    std::ofstream(path_, std::ios::binary) << contents;
+  }
+  ~TemporaryFile() { std::remove(path_.c_str()); }
+  TemporaryFile(const TemporaryFile&) = delete;
+  TemporaryFile& operator=(const TemporaryFile&) = delete;
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
 };
 
 }  // namespace soma::testing
