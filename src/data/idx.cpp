@@ -77,10 +77,9 @@ std::string extents_text(const std::vector<int64_t>& extents) {
   return text + ")";
 }
 
-}  // namespace
-
-Tensor parse_idx(std::string_view bytes, const std::string& name_for_errors) {
-  const std::string& file = name_for_errors;
+// The element type of an IDX file, from its magic number 0x0000TTDD, after the checks that
+// it is an uncompressed IDX file at all.
+const ElementType& element_type_of(std::string_view bytes, const std::string& file) {
   const auto* data = reinterpret_cast<const unsigned char*>(bytes.data());
   if (bytes.size() >= 2 && data[0] == 0x1F && data[1] == 0x8B) {
     throw Error(file + ": the file is gzip-compressed (it starts with 1f 8b); soma reads " +
@@ -96,58 +95,74 @@ Tensor parse_idx(std::string_view bytes, const std::string& name_for_errors) {
                 ", expected 0x0000TTDD (0x00000803 for images, 0x00000801 for labels)");
   }
   const unsigned code = data[2];
-  const ElementType* type = nullptr;
   for (const ElementType& candidate : element_types) {
-    if (candidate.code == code) type = &candidate;
+    if (candidate.code == code) return candidate;
   }
-  if (type == nullptr) {
-    std::string supported;
-    for (const ElementType& candidate : element_types) {
-      supported += (supported.empty() ? "" : ", ") + hex(candidate.code, 2) + " " + candidate.name;
-    }
-    throw Error(file + ": unsupported IDX element type " + hex(code, 2) +
-                " (supported: " + supported + ")");
+  std::string supported;
+  for (const ElementType& candidate : element_types) {
+    supported += (supported.empty() ? "" : ", ") + hex(candidate.code, 2) + " " + candidate.name;
   }
+  throw Error(file + ": unsupported IDX element type " + hex(code, 2) +
+              " (supported: " + supported + ")");
+}
+
+struct Layout {
+  size_t header_size = 0;
+  std::vector<int64_t> extents;
+  size_t count = 0;  // elements, the product of the extents
+};
+
+// The dimensions the header gives (element_type_of has seen the 4 bytes of the magic
+// number), checked against the size of the file: the element count is compared with what
+// the file holds while it is multiplied, so that absurd extents fail here instead of in an
+// allocation (and cannot overflow).
+Layout layout_of(std::string_view bytes, const ElementType& type, const std::string& file) {
+  const auto* data = reinterpret_cast<const unsigned char*>(bytes.data());
   const unsigned dimensions = data[3];
   if (dimensions < 1 || dimensions > static_cast<unsigned>(Shape::max_rank)) {
     throw Error(file + ": the header gives " + std::to_string(dimensions) +
                 " dimensions; soma reads 1 to " + std::to_string(Shape::max_rank));
   }
-  const size_t header_size = 4 + 4 * static_cast<size_t>(dimensions);
-  if (bytes.size() < header_size) {
+  Layout layout{.header_size = 4 + 4 * static_cast<size_t>(dimensions),
+                .extents = std::vector<int64_t>(dimensions),
+                .count = 1};
+  if (bytes.size() < layout.header_size) {
     throw Error(file + ": truncated: the header of " + std::to_string(dimensions) +
-                " dimensions needs " + std::to_string(header_size) + " bytes, the file has " +
-                std::to_string(bytes.size()));
+                " dimensions needs " + std::to_string(layout.header_size) +
+                " bytes, the file has " + std::to_string(bytes.size()));
   }
-  // The element count is checked against what the file holds while it is multiplied, so
-  // that absurd extents fail here instead of in an allocation (and cannot overflow).
-  const size_t data_size = bytes.size() - header_size;
-  const size_t capacity = data_size / type->bytes;
-  std::vector<int64_t> extents(dimensions);
-  size_t count = 1;
+  const size_t data_size = bytes.size() - layout.header_size;
+  const size_t capacity = data_size / type.bytes;
   bool fits = true;
   for (size_t d = 0; d < dimensions; ++d) {
     const uint64_t extent = big_endian(data + 4 + 4 * d, 4);
-    extents[d] = static_cast<int64_t>(extent);
-    if (extent != 0 && count > capacity / extent) fits = false;
-    if (fits) count *= static_cast<size_t>(extent);
+    layout.extents[d] = static_cast<int64_t>(extent);
+    if (extent != 0 && layout.count > capacity / extent) fits = false;
+    if (fits) layout.count *= static_cast<size_t>(extent);
   }
-  if (!fits || count * type->bytes > data_size) {
-    throw Error(file + ": truncated: the header promises " + extents_text(extents) + " " +
-                type->name + "s (" + std::to_string(type->bytes) +
-                (type->bytes == 1 ? " byte" : " bytes") + " each), more than the " +
-                std::to_string(data_size) + " bytes after the header hold");
+  const std::string promised = extents_text(layout.extents) + " " + type.name + "s";
+  if (!fits || layout.count * type.bytes > data_size) {
+    throw Error(file + ": truncated: the header promises " + promised + " (" +
+                std::to_string(type.bytes) + (type.bytes == 1 ? " byte" : " bytes") +
+                " each), more than the " + std::to_string(data_size) +
+                " bytes after the header hold");
   }
-  if (count * type->bytes < data_size) {
-    throw Error(file + ": " + std::to_string(data_size - count * type->bytes) +
-                " unexpected bytes after the " + extents_text(extents) + " " + type->name +
-                "s the header promises");
+  if (layout.count * type.bytes < data_size) {
+    throw Error(file + ": " + std::to_string(data_size - layout.count * type.bytes) +
+                " unexpected bytes after the " + promised + " the header promises");
   }
+  return layout;
+}
 
-  Tensor result = Tensor::empty(Shape(std::span<const int64_t>(extents)));
+}  // namespace
+
+Tensor parse_idx(std::string_view bytes, const std::string& name_for_errors) {
+  const ElementType& type = element_type_of(bytes, name_for_errors);
+  const Layout layout = layout_of(bytes, type, name_for_errors);
+  Tensor result = Tensor::empty(Shape(std::span<const int64_t>(layout.extents)));
   float* out = result.data();
-  const unsigned char* in = data + header_size;
-  for (size_t i = 0; i < count; ++i) out[i] = element(in + i * type->bytes, code);
+  const auto* in = reinterpret_cast<const unsigned char*>(bytes.data()) + layout.header_size;
+  for (size_t i = 0; i < layout.count; ++i) out[i] = element(in + i * type.bytes, type.code);
   return result;
 }
 
