@@ -148,10 +148,9 @@ int64_t network_inputs(const nn::Sequential& network) {
   return 0;
 }
 
-// Checks the parts of `model` against each other and its network, so that prepare(),
-// predict() and the commands can index every list they use; throws "NAME: FIELD: problem".
-void check_consistent(const TrainedModel& model, const std::string& name) {
-  if (model.network == nullptr) throw Error(name + ": the model has no network");
+// The features (names and map) against each other and the network; returns the count of
+// the network's inputs: the mapped features when there is a map, else the raw ones.
+int64_t check_features(const TrainedModel& model, const std::string& name) {
   check_names(name, "feature_names", model.feature_names);
   if (model.feature_names.empty()) fail(name, "feature_names", "no features");
   const std::vector<std::string>& known = data::feature_map_names();
@@ -167,7 +166,6 @@ void check_consistent(const TrainedModel& model, const std::string& name) {
     fail(name, "feature_map",
          "maps two features, but feature_names has " + std::to_string(model.feature_names.size()));
   }
-  // The network's inputs: the mapped features when there is a map, else the raw ones.
   const bool mapped = !model.feature_map.empty();
   const std::string inputs_field = mapped ? "feature_map" : "feature_names";
   const auto inputs =
@@ -178,18 +176,11 @@ void check_consistent(const TrainedModel& model, const std::string& name) {
          std::to_string(inputs) + (inputs == 1 ? " feature" : " features") +
              ", but the network takes " + std::to_string(expected_inputs));
   }
-  int64_t outputs = 0;
-  try {
-    outputs = model.network->output_features(inputs);
-  } catch (const Error& error) {
-    fail(name, "architecture", std::string("the layers do not chain: ") + error.what());
-  }
-  if (model.scaler.features() >= 0 && model.scaler.features() != inputs) {
-    fail(name, "scaler",
-         "fitted on " + std::to_string(model.scaler.features()) +
-             " features, but the network takes " + std::to_string(inputs));
-  }
+  return inputs;
+}
 
+// The head and the class names against the loss and the network's `outputs`.
+void check_head_and_classes(const TrainedModel& model, const std::string& name, int64_t outputs) {
   const std::string loss(train::loss_name(model.loss));
   const nn::ActivationKind head = head_for(model.loss);
   if (model.head != head) {
@@ -202,27 +193,46 @@ void check_consistent(const TrainedModel& model, const std::string& name) {
     if (model.loss != train::LossKind::squared_error) {
       fail(name, "class_names", "none, but the loss '" + loss + "' needs classes");
     }
-  } else {
-    check_names(name, "class_names", model.class_names);
-    const bool binary_loss = model.loss == train::LossKind::binary_cross_entropy ||
-                             model.loss == train::LossKind::binary_cross_entropy_with_logits;
-    if (binary_loss && outputs != 1) {
-      fail(name, "loss",
-           "'" + loss + "' needs one output, the network has " + std::to_string(outputs));
-    }
-    if (model.loss == train::LossKind::softmax_cross_entropy && outputs < 2) {
-      fail(name, "loss", "'" + loss + "' needs two or more outputs, the network has 1");
-    }
-    // One output is P(second class); K outputs are one score per class.
-    const size_t needed = outputs == 1 ? 2 : static_cast<size_t>(outputs);
-    if (classes != needed) {
-      fail(name, "class_names",
-           std::to_string(classes) + (classes == 1 ? " name" : " names") + ", but a network with " +
-               (outputs == 1 ? "1 output predicts 2 classes"
-                             : std::to_string(outputs) + " outputs predicts " +
-                                   std::to_string(outputs) + " classes (one per output)"));
-    }
+    return;
   }
+  check_names(name, "class_names", model.class_names);
+  const bool binary_loss = model.loss == train::LossKind::binary_cross_entropy ||
+                           model.loss == train::LossKind::binary_cross_entropy_with_logits;
+  if (binary_loss && outputs != 1) {
+    fail(name, "loss",
+         "'" + loss + "' needs one output, the network has " + std::to_string(outputs));
+  }
+  if (model.loss == train::LossKind::softmax_cross_entropy && outputs < 2) {
+    fail(name, "loss", "'" + loss + "' needs two or more outputs, the network has 1");
+  }
+  // One output is P(second class); K outputs are one score per class.
+  const size_t needed = outputs == 1 ? 2 : static_cast<size_t>(outputs);
+  if (classes != needed) {
+    fail(name, "class_names",
+         std::to_string(classes) + (classes == 1 ? " name" : " names") + ", but a network with " +
+             (outputs == 1 ? "1 output predicts 2 classes"
+                           : std::to_string(outputs) + " outputs predicts " +
+                                 std::to_string(outputs) + " classes (one per output)"));
+  }
+}
+
+// Checks the parts of `model` against each other and its network, so that prepare(),
+// predict() and the commands can index every list they use; throws "NAME: FIELD: problem".
+void check_consistent(const TrainedModel& model, const std::string& name) {
+  if (model.network == nullptr) throw Error(name + ": the model has no network");
+  const int64_t inputs = check_features(model, name);
+  int64_t outputs = 0;
+  try {
+    outputs = model.network->output_features(inputs);
+  } catch (const Error& error) {
+    fail(name, "architecture", std::string("the layers do not chain: ") + error.what());
+  }
+  if (model.scaler.features() >= 0 && model.scaler.features() != inputs) {
+    fail(name, "scaler",
+         "fitted on " + std::to_string(model.scaler.features()) +
+             " features, but the network takes " + std::to_string(inputs));
+  }
+  check_head_and_classes(model, name, outputs);
   if (std::find(model.feature_names.begin(), model.feature_names.end(), model.label_name) !=
       model.feature_names.end()) {
     fail(name, "label_name", quoted_for_message(model.label_name) + " is also a feature name");
