@@ -72,40 +72,47 @@ ParsedArguments ArgumentParser::parse(int argc, const char* const* argv, int fir
       parsed.values_[name].push_back("");
       continue;
     }
-    std::string value;
-    if (equals != std::string::npos) {
-      value = argument.substr(equals + 1);
-    } else if (i + 1 < argc) {
-      value = argv[++i];
-      // `--save --json` would otherwise save to a file named --json and lose the flag. A
-      // single dash stays a value, for negative numbers (--noise -1).
-      if (value.starts_with("--") || value == "-h") {
-        const bool known =
-            find(value == "-h" ? "--help" : value.substr(0, value.find('='))) != nullptr;
-        throw UsageError("option '" + name + "' needs a value, but '" + value + "' " +
-                         (known ? "is an option of " + command_ : "looks like an option") +
-                         " (to give a value that looks like an option, write " + name + "=" +
-                         value + ")");
-      }
-    } else {
-      throw UsageError("option '" + name + "' needs a value: " + name + " " + option->value_name);
-    }
+    const std::string value = value_of(*option, argument, argc, argv, i);
     auto& slot = parsed.values_[name];
     if (!slot.empty() && !option->repeatable) {
       throw UsageError("option '" + name + "' is given more than once");
     }
     slot.push_back(value);
   }
-  if (parsed.has("--help")) return parsed;
-  if (parsed.positionals_.size() < positionals_.size()) {
-    throw UsageError("missing " + positionals_[parsed.positionals_.size()].first +
-                     " (usage: " + usage_ + ")");
-  }
-  if (parsed.positionals_.size() > positionals_.size()) {
-    throw UsageError("unexpected argument '" + parsed.positionals_[positionals_.size()] +
-                     "' (usage: " + usage_ + ")");
-  }
+  if (!parsed.has("--help")) check_positionals(parsed.positionals_);
   return parsed;
+}
+
+std::string ArgumentParser::value_of(const Option& option, const std::string& argument, int argc,
+                                     const char* const* argv, int& i) const {
+  const std::string& name = option.name;
+  if (const size_t equals = argument.find('='); equals != std::string::npos) {
+    return argument.substr(equals + 1);
+  }
+  if (i + 1 >= argc) {
+    throw UsageError("option '" + name + "' needs a value: " + name + " " + option.value_name);
+  }
+  std::string value = argv[++i];
+  // `--save --json` would otherwise save to a file named --json and lose the flag. A single
+  // dash stays a value, for negative numbers (--noise -1).
+  if (value.starts_with("--") || value == "-h") {
+    const bool known = find(value == "-h" ? "--help" : value.substr(0, value.find('='))) != nullptr;
+    throw UsageError("option '" + name + "' needs a value, but '" + value + "' " +
+                     (known ? "is an option of " + command_ : "looks like an option") +
+                     " (to give a value that looks like an option, write " + name + "=" + value +
+                     ")");
+  }
+  return value;
+}
+
+void ArgumentParser::check_positionals(const std::vector<std::string>& given) const {
+  if (given.size() < positionals_.size()) {
+    throw UsageError("missing " + positionals_[given.size()].first + " (usage: " + usage_ + ")");
+  }
+  if (given.size() > positionals_.size()) {
+    throw UsageError("unexpected argument '" + given[positionals_.size()] + "' (usage: " + usage_ +
+                     ")");
+  }
 }
 
 std::string ArgumentParser::help() const {

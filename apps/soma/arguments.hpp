@@ -43,7 +43,8 @@ class ArgumentParser {
   void add_flag(const std::string& name, const std::string& help);
   void add_positional(const std::string& name, const std::string& help);
 
-  // Parses argv[first..argc); --help is reported through help_requested().
+  // Parses argv[first..argc). With --help the result has it, and the positional arguments
+  // are not checked.
   ParsedArguments parse(int argc, const char* const* argv, int first) const;
   std::string help() const;
   const std::string& command() const { return command_; }
@@ -56,6 +57,11 @@ class ArgumentParser {
     bool repeatable = false;
   };
   const Option* find(const std::string& name) const;
+  // The value of `option` given as `argument` (--name=VALUE), or else argv[i + 1] (i moves on).
+  std::string value_of(const Option& option, const std::string& argument, int argc,
+                       const char* const* argv, int& i) const;
+  // Throws for fewer or more positional arguments than the command takes.
+  void check_positionals(const std::vector<std::string>& given) const;
 
   std::string command_;
   std::string usage_;
