@@ -41,55 +41,28 @@ void add_data_options(ArgumentParser& parser) {
   parser.add_option("--classes", "K", "classes of --data gaussians (default 2)");
 }
 
-LoadedData load_data(const ParsedArguments& arguments, uint64_t seed) {
-  const auto name = arguments.value("--data");
-  if (!name) throw UsageError("--data is required (" + builtin_dataset_names() + " or a CSV file)");
-  LoadedData loaded;
-  loaded.source = *name;
-  const int64_t samples =
-      arguments.has("--samples")
-          ? parse_integer("--samples", *arguments.value("--samples"), 4, 10'000'000)
-          : 400;
-  auto noise_or = [&](double fallback) {
-    return arguments.has("--noise") ? parse_real("--noise", *arguments.value("--noise"), 0.0, 100.0)
-                                    : fallback;
-  };
-  Generator generator(seed);
-  for (const Builtin& set : classification_sets) {
-    if (*name != set.name) continue;
-    const double noise = noise_or(set.default_noise);
-    const std::string which = set.name;
-    if (which == "gaussians") {
-      const int64_t classes = arguments.has("--classes")
-                                  ? parse_integer("--classes", *arguments.value("--classes"), 2, 10)
-                                  : 2;
-      loaded.dataset = data::gaussians(samples, noise, generator, classes);
-    } else if (which == "circles") {
-      loaded.dataset = data::circles(samples, noise, generator);
-    } else if (which == "xor") {
-      loaded.dataset = data::xor_quadrants(samples, noise, generator);
-    } else if (which == "spiral") {
-      loaded.dataset = data::spirals(samples, noise, generator);
-    } else {
-      loaded.dataset = data::moons(samples, noise, generator);
-    }
-    for (int64_t k = 0; k < loaded.dataset.classes; ++k) {
-      loaded.class_names.push_back(std::to_string(k));
-    }
-    loaded.label_name = "class";
-    return loaded;
+namespace {
+
+// The built-in classification set `which`; gaussians reads --classes.
+data::Dataset classification_set(const std::string& which, int64_t samples, double noise,
+                                 const ParsedArguments& arguments, Generator& generator) {
+  if (which == "gaussians") {
+    const int64_t classes = arguments.has("--classes")
+                                ? parse_integer("--classes", *arguments.value("--classes"), 2, 10)
+                                : 2;
+    return data::gaussians(samples, noise, generator, classes);
   }
-  for (const Builtin& set : regression_sets) {
-    if (*name != set.name) continue;
-    const data::Function1d function = data::parse_function_1d(set.name);
-    loaded.dataset = data::regression_1d(function, samples, noise_or(set.default_noise), generator);
-    loaded.target = [function](double x) { return data::evaluate_function_1d(function, x); };
-    loaded.label_name = "y";
-    return loaded;
-  }
-  if (name->size() < 4 || name->substr(name->size() - 4) != ".csv") {
-    if (!std::filesystem::exists(*name)) {
-      throw UsageError("--data: unknown dataset '" + *name +
+  if (which == "circles") return data::circles(samples, noise, generator);
+  if (which == "xor") return data::xor_quadrants(samples, noise, generator);
+  if (which == "spiral") return data::spirals(samples, noise, generator);
+  return data::moons(samples, noise, generator);
+}
+
+// The CSV file `path`, read with --label and --task.
+LoadedData csv_data(const std::string& path, const ParsedArguments& arguments) {
+  if (path.size() < 4 || path.substr(path.size() - 4) != ".csv") {
+    if (!std::filesystem::exists(path)) {
+      throw UsageError("--data: unknown dataset '" + path +
                        "' (built-in: " + builtin_dataset_names() + "; or a .csv file)");
     }
   }
@@ -104,12 +77,51 @@ LoadedData load_data(const ParsedArguments& arguments, uint64_t seed) {
       throw UsageError("--task: '" + *task + "' is not classification or regression");
     }
   }
-  data::CsvData csv = data::load_csv(*name, options);
+  data::CsvData csv = data::load_csv(path, options);
+  LoadedData loaded;
+  loaded.source = path;
   loaded.dataset = std::move(csv.dataset);
   loaded.class_names = std::move(csv.class_names);
   loaded.label_name = std::move(csv.label_name);
   loaded.from_csv = true;
   return loaded;
+}
+
+}  // namespace
+
+LoadedData load_data(const ParsedArguments& arguments, uint64_t seed) {
+  const auto name = arguments.value("--data");
+  if (!name) throw UsageError("--data is required (" + builtin_dataset_names() + " or a CSV file)");
+  const int64_t samples =
+      arguments.has("--samples")
+          ? parse_integer("--samples", *arguments.value("--samples"), 4, 10'000'000)
+          : 400;
+  auto noise_or = [&](double fallback) {
+    return arguments.has("--noise") ? parse_real("--noise", *arguments.value("--noise"), 0.0, 100.0)
+                                    : fallback;
+  };
+  LoadedData loaded;
+  loaded.source = *name;
+  Generator generator(seed);
+  for (const Builtin& set : classification_sets) {
+    if (*name != set.name) continue;
+    const double noise = noise_or(set.default_noise);
+    loaded.dataset = classification_set(set.name, samples, noise, arguments, generator);
+    for (int64_t k = 0; k < loaded.dataset.classes; ++k) {
+      loaded.class_names.push_back(std::to_string(k));
+    }
+    loaded.label_name = "class";
+    return loaded;
+  }
+  for (const Builtin& set : regression_sets) {
+    if (*name != set.name) continue;
+    const data::Function1d function = data::parse_function_1d(set.name);
+    loaded.dataset = data::regression_1d(function, samples, noise_or(set.default_noise), generator);
+    loaded.target = [function](double x) { return data::evaluate_function_1d(function, x); };
+    loaded.label_name = "y";
+    return loaded;
+  }
+  return csv_data(*name, arguments);
 }
 
 }  // namespace soma::cli
