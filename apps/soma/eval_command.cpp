@@ -30,6 +30,72 @@ std::string one_line(const std::string& text) {
   return out;
 }
 
+using ConfusionMatrix = std::vector<std::vector<int64_t>>;  // [true class][predicted class]
+
+ConfusionMatrix confusion_matrix(const data::Dataset& dataset, const train::Evaluation& result) {
+  const auto classes = static_cast<size_t>(dataset.classes);
+  ConfusionMatrix confusion(classes, std::vector<int64_t>(classes, 0));
+  for (size_t i = 0; i < result.predicted.size(); ++i) {
+    const auto truth = static_cast<size_t>(dataset.targets.data()[i]);
+    ++confusion[truth][static_cast<size_t>(result.predicted[i])];
+  }
+  return confusion;
+}
+
+void print_json(const io::TrainedModel& model, const data::Dataset& dataset,
+                const train::Evaluation& result, const ConfusionMatrix& confusion) {
+  JsonWriter json;
+  json.begin_object().key("samples").value(dataset.size()).key("loss").value(result.loss);
+  if (model.is_classification()) {
+    json.key("accuracy").value(result.accuracy).key("classes").begin_array();
+    for (const std::string& name : model.class_names) json.value(name);
+    json.end_array().key("confusion_matrix").begin_array();
+    for (const auto& row : confusion) {
+      json.begin_array();
+      for (int64_t count : row) json.value(count);
+      json.end_array();
+    }
+    json.end_array();
+  } else {
+    json.key("rmse").value(result.rmse);
+  }
+  json.end_object();
+  std::printf("%s\n", json.str().c_str());
+}
+
+// The matrix as a table, a column per class, wide enough for the longest name.
+void print_confusion(const std::vector<std::string>& class_names,
+                     const ConfusionMatrix& confusion) {
+  std::vector<std::string> names;
+  for (const std::string& name : class_names) names.push_back(one_line(name));
+  size_t width = 6;
+  for (const std::string& name : names) width = std::max(width, name.size() + 2);
+  std::printf("%*s", static_cast<int>(width), "");
+  for (const std::string& name : names) std::printf("%*s", static_cast<int>(width), name.c_str());
+  std::printf("\n");
+  for (size_t row = 0; row < confusion.size(); ++row) {
+    std::printf("%*s", static_cast<int>(width), names[row].c_str());
+    for (int64_t count : confusion[row])
+      std::printf("%*lld", static_cast<int>(width), static_cast<long long>(count));
+    std::printf("\n");
+  }
+}
+
+void print_text(const io::TrainedModel& model, const data::Dataset& dataset,
+                const std::string& data_name, const train::Evaluation& result,
+                const ConfusionMatrix& confusion) {
+  std::printf("model     %s\ndata      %lld samples of %s\n", one_line(model.description).c_str(),
+              static_cast<long long>(dataset.size()), one_line(data_name).c_str());
+  std::printf("loss      %.6f\n", result.loss);
+  if (!model.is_classification()) {
+    std::printf("rmse      %.6f\n", result.rmse);
+    return;
+  }
+  std::printf("accuracy  %.4f\n\nconfusion matrix (rows: true class, columns: predicted)\n",
+              result.accuracy);
+  print_confusion(model.class_names, confusion);
+}
+
 }  // namespace
 
 int run_eval(int argc, const char* const* argv, int first) {
@@ -49,56 +115,11 @@ int run_eval(int argc, const char* const* argv, int first) {
   data::Dataset dataset = load_data_for_model(arguments, model);
   dataset.features = model.prepare(dataset.features);
   const train::Evaluation result = train::evaluate(*model.network, dataset, model.loss);
-
-  const bool classification = model.is_classification();
-  const auto classes = static_cast<size_t>(dataset.classes);
-  std::vector<std::vector<int64_t>> confusion(classes, std::vector<int64_t>(classes, 0));
-  for (size_t i = 0; i < result.predicted.size(); ++i) {
-    const auto truth = static_cast<size_t>(dataset.targets.data()[i]);
-    ++confusion[truth][static_cast<size_t>(result.predicted[i])];
-  }
-
+  const ConfusionMatrix confusion = confusion_matrix(dataset, result);
   if (arguments.has("--json")) {
-    JsonWriter json;
-    json.begin_object().key("samples").value(dataset.size()).key("loss").value(result.loss);
-    if (classification) {
-      json.key("accuracy").value(result.accuracy).key("classes").begin_array();
-      for (const std::string& name : model.class_names) json.value(name);
-      json.end_array().key("confusion_matrix").begin_array();
-      for (const auto& row : confusion) {
-        json.begin_array();
-        for (int64_t count : row) json.value(count);
-        json.end_array();
-      }
-      json.end_array();
-    } else {
-      json.key("rmse").value(result.rmse);
-    }
-    json.end_object();
-    std::printf("%s\n", json.str().c_str());
-    return exit_ok;
-  }
-  std::printf("model     %s\ndata      %lld samples of %s\n", one_line(model.description).c_str(),
-              static_cast<long long>(dataset.size()), one_line(*arguments.value("--data")).c_str());
-  std::printf("loss      %.6f\n", result.loss);
-  if (!classification) {
-    std::printf("rmse      %.6f\n", result.rmse);
-    return exit_ok;
-  }
-  std::printf("accuracy  %.4f\n\nconfusion matrix (rows: true class, columns: predicted)\n",
-              result.accuracy);
-  std::vector<std::string> names;
-  for (const std::string& name : model.class_names) names.push_back(one_line(name));
-  size_t width = 6;
-  for (const std::string& name : names) width = std::max(width, name.size() + 2);
-  std::printf("%*s", static_cast<int>(width), "");
-  for (const std::string& name : names) std::printf("%*s", static_cast<int>(width), name.c_str());
-  std::printf("\n");
-  for (size_t row = 0; row < classes; ++row) {
-    std::printf("%*s", static_cast<int>(width), names[row].c_str());
-    for (int64_t count : confusion[row])
-      std::printf("%*lld", static_cast<int>(width), static_cast<long long>(count));
-    std::printf("\n");
+    print_json(model, dataset, result, confusion);
+  } else {
+    print_text(model, dataset, *arguments.value("--data"), result, confusion);
   }
   return exit_ok;
 }
