@@ -205,6 +205,7 @@ BareGemmMeasurement measure_bare_gemm(const TrainingWorkload& workload, const Ru
 
 }  // namespace
 
+// The workloads, each spelled out field by field: alike in shape, different in every value.
 TrainingWorkload w1_tiny_workload(Scale scale) {
   const bool quick = scale == Scale::quick;
   return {.name = "W1",
