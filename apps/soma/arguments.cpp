@@ -83,6 +83,15 @@ ParsedArguments ArgumentParser::parse(int argc, const char* const* argv, int fir
   return parsed;
 }
 
+std::optional<ParsedArguments> ArgumentParser::parse_or_print_help(int argc,
+                                                                   const char* const* argv,
+                                                                   int first) const {
+  ParsedArguments parsed = parse(argc, argv, first);
+  if (!parsed.has("--help")) return parsed;
+  std::fputs(help().c_str(), stdout);
+  return std::nullopt;
+}
+
 std::string ArgumentParser::value_of(const Option& option, const std::string& argument, int argc,
                                      const char* const* argv, int& i) const {
   const std::string& name = option.name;

@@ -46,6 +46,10 @@ class ArgumentParser {
   // Parses argv[first..argc). With --help the result has it, and the positional arguments
   // are not checked.
   ParsedArguments parse(int argc, const char* const* argv, int first) const;
+  // parse(), except that --help prints the help on stdout and gives no arguments: the
+  // command then returns exit_ok.
+  std::optional<ParsedArguments> parse_or_print_help(int argc, const char* const* argv,
+                                                     int first) const;
   std::string help() const;
   const std::string& command() const { return command_; }
 

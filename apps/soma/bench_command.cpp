@@ -246,11 +246,9 @@ int run_bench(int argc, const char* const* argv, int first) {
   parser.add_flag("--quick", "tiny sizes, to check the harness (the numbers mean nothing)");
   parser.add_flag("--json", "print one JSON object instead of a table");
 
-  ParsedArguments arguments = parser.parse(argc, argv, first);
-  if (arguments.has("--help")) {
-    std::fputs(parser.help().c_str(), stdout);
-    return exit_ok;
-  }
+  const std::optional<ParsedArguments> parsed = parser.parse_or_print_help(argc, argv, first);
+  if (!parsed) return exit_ok;
+  const ParsedArguments& arguments = *parsed;
   const std::array<bool, 4> selected = arguments.has("--workload")
                                            ? parse_workloads(*arguments.value("--workload"))
                                            : std::array<bool, 4>{true, true, true, true};
@@ -265,25 +263,15 @@ int run_bench(int argc, const char* const* argv, int first) {
   const bool json_output = arguments.has("--json");
 
   Results results;
-  auto announce = [json_output](const char* name) {
-    if (!json_output) std::fprintf(stderr, "running %s...\n", name);
+  const auto run = [&](size_t index, auto& result, auto run_workload) {
+    if (!selected[index]) return;
+    if (!json_output) std::fprintf(stderr, "running %s...\n", workload_names[index]);
+    result = run_workload(options);
   };
-  if (selected[0]) {
-    announce("W1");
-    results.w1 = bench::run_w1_tiny(options);
-  }
-  if (selected[1]) {
-    announce("W2");
-    results.w2 = bench::run_w2_mnist_shaped(options);
-  }
-  if (selected[2]) {
-    announce("W3");
-    results.w3 = bench::run_w3_wide(options);
-  }
-  if (selected[3]) {
-    announce("W4");
-    results.w4 = bench::run_w4_latency(options);
-  }
+  run(0, results.w1, bench::run_w1_tiny);
+  run(1, results.w2, bench::run_w2_mnist_shaped);
+  run(2, results.w3, bench::run_w3_wide);
+  run(3, results.w4, bench::run_w4_latency);
   if (json_output) {
     std::printf("%s\n", to_json(results, options).c_str());
   } else {

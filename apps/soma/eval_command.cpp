@@ -106,11 +106,9 @@ int run_eval(int argc, const char* const* argv, int first) {
   add_data_options(parser);
   parser.add_option("--seed", "N", "seed of built-in data (default 1: new samples)");
   parser.add_flag("--json", "print one JSON object");
-  const ParsedArguments arguments = parser.parse(argc, argv, first);
-  if (arguments.has("--help")) {
-    std::fputs(parser.help().c_str(), stdout);
-    return exit_ok;
-  }
+  const std::optional<ParsedArguments> parsed = parser.parse_or_print_help(argc, argv, first);
+  if (!parsed) return exit_ok;
+  const ParsedArguments& arguments = *parsed;
   const io::TrainedModel model = io::load_trained_model(arguments.positionals()[0]);
   data::Dataset dataset = load_data_for_model(arguments, model);
   dataset.features = model.prepare(dataset.features);

@@ -36,11 +36,9 @@ int run_predict(int argc, const char* const* argv, int first) {
   parser.add_positional("MODEL", "a model file written by soma train --save");
   parser.add_option("--data", "FILE.csv", "rows to predict, with the training features");
   parser.add_option("--out", "FILE.csv", "write the predictions here instead of printing");
-  const ParsedArguments arguments = parser.parse(argc, argv, first);
-  if (arguments.has("--help")) {
-    std::fputs(parser.help().c_str(), stdout);
-    return exit_ok;
-  }
+  const std::optional<ParsedArguments> parsed = parser.parse_or_print_help(argc, argv, first);
+  if (!parsed) return exit_ok;
+  const ParsedArguments& arguments = *parsed;
   const auto source = arguments.value("--data");
   if (!source) throw UsageError("--data FILE.csv is required");
   const io::TrainedModel model = io::load_trained_model(arguments.positionals()[0]);
