@@ -1,6 +1,6 @@
-// Helpers shared by the examples: train a classifier in a few lines, and check a claim
-// (an example exits non-zero when what it demonstrates does not hold, so the tests run
-// every example as a test).
+// Helpers shared by the examples: the rings dataset, train a classifier in a few lines, and
+// check a claim (an example exits non-zero when what it demonstrates does not hold, so the
+// tests run every example as a test).
 #pragma once
 
 #include <cstdio>
@@ -8,6 +8,7 @@
 #include <memory>
 
 #include "soma/data/dataset.hpp"
+#include "soma/data/synthetic.hpp"
 #include "soma/nn/network_spec.hpp"
 #include "soma/optim/adam.hpp"
 #include "soma/train/fit.hpp"
@@ -20,6 +21,13 @@ inline bool small_run(int argc, char** argv) {
     if (std::strcmp(argv[i], "--small") == 0) return true;
   }
   return false;
+}
+
+// Two noisy concentric rings, 1000 samples (300 with --small) drawn from `seed`: data no
+// linear model separates.
+inline soma::data::Dataset rings(bool small, uint64_t seed) {
+  soma::Generator generator(seed);
+  return soma::data::circles(small ? 300 : 1000, 0.05, generator);
 }
 
 // Trains with Adam on binary cross-entropy (the network ends in a sigmoid) and returns the

@@ -6,7 +6,6 @@
 
 #include "common.hpp"
 #include "soma/autograd/grad_mode.hpp"
-#include "soma/data/synthetic.hpp"
 #include "soma/nn/dense.hpp"
 #include "soma/ops/activation.hpp"
 #include "soma/ops/arithmetic.hpp"
@@ -18,9 +17,9 @@ using namespace soma;
 int main(int argc, char** argv) {
   const bool small = example::small_run(argc, argv);
   const int epochs = small ? 80 : 200;
-  Generator generator(4);
-  const data::Dataset rings = data::circles(small ? 300 : 1000, 0.05, generator);
+  const data::Dataset rings = example::rings(small, 4);
 
+  // One network per architecture, built, trained and checked as every example does it.
   example::Claims claims;
   for (const char* architecture : {"2-1", "2-16-1", "2-16-16-1", "2-16-16-16-1"}) {
     Generator weights(9);

@@ -7,7 +7,6 @@
 #include <cstdio>
 
 #include "common.hpp"
-#include "soma/data/synthetic.hpp"
 #include "soma/nn/dense.hpp"
 
 using namespace soma;
@@ -33,8 +32,7 @@ float largest_difference_between_hidden_units(const nn::Sequential& network) {
 int main(int argc, char** argv) {
   const bool small = example::small_run(argc, argv);
   const int epochs = small ? 60 : 200;
-  Generator generator(6);
-  const data::Dataset rings = data::circles(small ? 300 : 1000, 0.05, generator);
+  const data::Dataset rings = example::rings(small, 6);
 
   example::Claims claims;
   for (const char* init : {"zeros", "constant:0.5", "glorot_uniform", "he_normal"}) {

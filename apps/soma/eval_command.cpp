@@ -15,7 +15,8 @@ namespace soma::cli {
 namespace {
 
 // A class name or description for the text report, on one line: a line break in a name (a
-// quoted CSV label may hold one) is shown as \n, so that the table keeps its rows.
+// quoted CSV label may hold one) is shown as \n, so that the table keeps its rows. Only for
+// reading: unlike the model file's escaping (io/trained_model.cpp), it need not read back.
 std::string one_line(const std::string& text) {
   std::string out;
   for (const char c : text) {

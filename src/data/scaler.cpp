@@ -92,6 +92,7 @@ ScalingKind parse_scaling(std::string_view name) {
   throw Error("unknown scaling '" + std::string(name) + "' (valid: " + valid_kinds + ")");
 }
 
+// A switch, as train::loss_name's: the compiler then checks that every kind has a name.
 std::string_view scaling_name(ScalingKind kind) {
   switch (kind) {
     case ScalingKind::none:

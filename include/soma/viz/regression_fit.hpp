@@ -9,6 +9,8 @@
 
 namespace soma::viz {
 
+// Like every picture's options (training_curves.hpp, decision_regions.hpp): its size and
+// title, then its own settings, each with the default that suits this picture.
 struct RegressionPlotOptions {
   int width = 640;
   int height = 480;
