@@ -232,6 +232,7 @@ void print_table(const Results& results, const bench::RunOptions& options) {
 }  // namespace
 
 int run_bench(int argc, const char* const* argv, int first) {
+  // Declared as every command declares its options; what they share, --help, is parsed once.
   ArgumentParser parser(
       "soma bench", "soma bench [--workload W1,W2,W3,W4] [--threads N] [--json] [options]",
       "Times soma on the speed workloads (after one warm-up, the median of --reps runs):\n"

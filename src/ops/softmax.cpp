@@ -77,28 +77,26 @@ Tensor softmax_backward(const Tensor& g, const Tensor& y, const detail::AxisView
   return dx;
 }
 
-}  // namespace
-
-Tensor softmax(const Tensor& x, int axis) {
-  const int dim = x.shape().normalize_dim(axis, "softmax");
+// softmax or log_softmax (`name`, which names the node) of x along `axis`.
+Tensor softmax_along(const Tensor& x, int axis, Form form, const char* name) {
+  const int dim = x.shape().normalize_dim(axis, name);
   const detail::AxisView view(x.shape(), dim);
   Tensor out = Tensor::empty(x.shape());
-  softmax_forward(x.data(), out.data(), view, Form::probabilities);
+  softmax_forward(x.data(), out.data(), view, form);
   if (!should_record(x)) return out;
-  return record(out, "softmax", {x}, [y = out.detach(), view](const Tensor& g, Node::Wanted) {
-    return std::vector<Tensor>{softmax_backward(g, y, view, Form::probabilities)};
+  return record(out, name, {x}, [y = out.detach(), view, form](const Tensor& g, Node::Wanted) {
+    return std::vector<Tensor>{softmax_backward(g, y, view, form)};
   });
 }
 
+}  // namespace
+
+Tensor softmax(const Tensor& x, int axis) {
+  return softmax_along(x, axis, Form::probabilities, "softmax");
+}
+
 Tensor log_softmax(const Tensor& x, int axis) {
-  const int dim = x.shape().normalize_dim(axis, "log_softmax");
-  const detail::AxisView view(x.shape(), dim);
-  Tensor out = Tensor::empty(x.shape());
-  softmax_forward(x.data(), out.data(), view, Form::log_probabilities);
-  if (!should_record(x)) return out;
-  return record(out, "log_softmax", {x}, [y = out.detach(), view](const Tensor& g, Node::Wanted) {
-    return std::vector<Tensor>{softmax_backward(g, y, view, Form::log_probabilities)};
-  });
+  return softmax_along(x, axis, Form::log_probabilities, "log_softmax");
 }
 
 }  // namespace soma
