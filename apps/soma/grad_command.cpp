@@ -112,6 +112,13 @@ std::string dot(const expr::GradientReport& report) {
   return out;
 }
 
+// "step sigmoid ... abs": expr::function_names() on one line.
+std::string function_list() {
+  std::string list;
+  for (const std::string& name : expr::function_names()) list += (list.empty() ? "" : " ") + name;
+  return list;
+}
+
 }  // namespace
 
 int run_grad(int argc, const char* const* argv, int first) {
@@ -121,8 +128,10 @@ int run_grad(int argc, const char* const* argv, int first) {
       "backward pass, and prints one row per node: its operation, its inputs, its value and\n"
       "the derivative of the output f with respect to it.\n\n"
       "EXPR uses numbers, variables, + - * / ^, parentheses, unary minus and the functions\n"
-      "sigmoid tanh relu step exp log sqrt abs softplus. Example:\n"
-      "  soma grad \"sigmoid(w1*x + w2*y + b)\" --at x=1,y=-2,w1=0.5,w2=0.25,b=0.1");
+      "below. Example:\n"
+      "  soma grad \"sigmoid(w1*x + w2*y + b)\" --at x=1,y=-2,w1=0.5,w2=0.25,b=0.1\n"
+      "Functions: " +
+          function_list() + ".");
   parser.add_positional("EXPR", "the expression, quoted for the shell");
   parser.add_option("--at", "NAME=VALUE,...", "values of the variables", /*repeatable=*/true);
   parser.add_flag("--json", "print {\"value\", \"gradients\", \"nodes\"} as JSON");

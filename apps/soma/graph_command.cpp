@@ -209,7 +209,9 @@ int run_graph(int argc, const char* const* argv, int first) {
       "Draws a network at one of three levels of detail: 'neuron' (one node per neuron,\n"
       "edges weighted), 'layer' (one node per array, X W + b and g between them) or\n"
       "'operator' (every scalar operation). FILE.dot is Graphviz text; FILE.svg and\n"
-      "FILE.png are drawn by Graphviz's dot.");
+      "FILE.png are drawn by Graphviz's dot.\n"
+      "Activations: " +
+          activation_names() + ".");
   parser.add_option("--arch", "SIZES", "layer sizes, e.g. 2-3-1");
   parser.add_option("--activation", "NAME", "hidden activation (default relu)");
   parser.add_option("--output-activation", "NAME", "output activation (default identity)");

@@ -14,7 +14,9 @@ int run_summary(int argc, const char* const* argv, int first) {
   ArgumentParser parser("soma summary", "soma summary --arch SIZES | --model MODEL [--json]",
                         "Prints one row per layer with its output shape, its parameter count\n"
                         "and the formula behind it (inputs x outputs + outputs), and the total.\n"
-                        "Example: soma summary --arch 8-9-9-9-4  (301 parameters)");
+                        "Example: soma summary --arch 8-9-9-9-4  (301 parameters)\n"
+                        "Activations: " +
+                            activation_names() + ".");
   parser.add_option("--arch", "SIZES", "layer sizes, e.g. 8-9-9-9-4");
   parser.add_option("--activation", "NAME", "hidden activation (default relu)");
   parser.add_option("--output-activation", "NAME", "output activation (default identity)");

@@ -246,7 +246,9 @@ int run_train(int argc, const char* const* argv, int first) {
       "Defaults follow the data: two classes and one output -> sigmoid and binary\n"
       "cross-entropy; one output per class -> softmax and cross-entropy; real-valued\n"
       "labels -> identity output and squared error. Example:\n"
-      "  soma train --data circles --arch 2-16-16-1 --activation tanh --plot circles.png");
+      "  soma train --data circles --arch 2-16-16-1 --activation tanh --plot circles.png\n"
+      "Activations: " +
+          activation_names() + ".");
   add_data_options(parser);
   parser.add_option("--features", "F1,F2,...",
                     "feature maps of 2-d data: x1 x2 x1^2 x2^2 x1*x2 sin(x1) sin(x2) r theta");

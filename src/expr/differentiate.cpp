@@ -162,13 +162,11 @@ class GraphBuilder {
     const size_t argument = n.operands[0];
     const Tensor& x = tensors_[argument];
     const std::string& f = n.name;
-    if (f == "sigmoid") return sigmoid(x);
-    if (f == "tanh") return tanh(x);
-    if (f == "relu") return relu(x);
-    if (f == "step") return step(x);
+    if (const ActivationFunction* g = find_activation(f); g != nullptr && g->elementwise) {
+      return activate(*g, x, g->default_parameter);
+    }
     if (f == "exp") return exp(x);
     if (f == "abs") return abs(x);
-    if (f == "softplus") return softplus(x);
     if (f == "log") {
       if (value_of(argument) <= 0.0f) {
         fail(index, "log of a non-positive number: " + quoted(argument) + " is " +

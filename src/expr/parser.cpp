@@ -13,6 +13,7 @@
 
 #include "expr/text.hpp"
 #include "soma/expr/expression.hpp"
+#include "soma/ops/activation.hpp"
 
 namespace soma::expr {
 
@@ -40,8 +41,15 @@ std::string ExpressionError::render(std::string_view text) const {
 }
 
 const std::vector<std::string>& function_names() {
-  static const std::vector<std::string> names = {"sigmoid", "tanh", "relu", "step",    "exp",
-                                                 "log",     "sqrt", "abs",  "softplus"};
+  // The element-wise activations of the table (with their default parameter), then math.
+  static const std::vector<std::string> names = [] {
+    std::vector<std::string> all;
+    for (const ActivationFunction& function : activation_functions()) {
+      if (function.elementwise) all.emplace_back(function.name);
+    }
+    all.insert(all.end(), {"exp", "log", "sqrt", "abs"});
+    return all;
+  }();
   return names;
 }
 
@@ -298,6 +306,11 @@ class Parser {
       n.end = start + name.size();
       n.operator_column = start;
       return add(std::move(n));
+    }
+    if (const ActivationFunction* activation = find_activation(name);
+        activation != nullptr && !activation->elementwise) {
+      throw ExpressionError(name + " works across a row of values; an expression is one number",
+                            start, name.size());
     }
     if (!is_function) throw ExpressionError(unknown_function_message(name), start, name.size());
     const DepthGuard guard(*this);

@@ -1,18 +1,43 @@
-// Activation functions g and their derivatives g', element-wise.
+// The activation table: each activation's names, label, parameter, forward g and derivative
+// g' in one entry, and the one generic path that runs and records any of them.
 #include "soma/ops/activation.hpp"
 
 #include <cmath>
 
 #include "ops/elementwise.hpp"
 #include "soma/autograd/node.hpp"
+#include "soma/core/error.hpp"
 #include "soma/kernels/elementwise.hpp"
+#include "soma/ops/softmax.hpp"
 
 namespace soma {
 
-using detail::map_same_shape;
-using detail::map_unary;
-
 namespace {
+
+using Forward = decltype(ActivationFunction::forward);
+using Backward = decltype(ActivationFunction::backward);
+
+// An element-wise activation's loops, made from its scalar formulas (captureless lambdas):
+// value(x, parameter) = g(x) and gradient(dy, saved, parameter) = dy g'(x). Each loop is
+// plain and contiguous, so the compiler vectorises it where the formula allows.
+template <class Value>
+constexpr Forward forward_of(Value) {
+  return [](const float* x, float* y, int64_t count, float parameter) {
+    const float* __restrict in = x;
+    float* __restrict out = y;
+    for (int64_t i = 0; i < count; ++i) out[i] = Value{}(in[i], parameter);
+  };
+}
+
+template <class Gradient>
+constexpr Backward backward_of(Gradient) {
+  return [](const float* dy, const float* saved, float* dx, int64_t count, float parameter) {
+    const float* __restrict upstream = dy;
+    const float* __restrict values = saved;
+    float* __restrict out = dx;
+    for (int64_t i = 0; i < count; ++i) out[i] = Gradient{}(upstream[i], values[i], parameter);
+  };
+}
 
 // Stable for every x: e^-x is only computed for x >= 0, e^x only for x < 0.
 float stable_sigmoid(float x) {
@@ -21,80 +46,168 @@ float stable_sigmoid(float x) {
   return e / (1.0f + e);
 }
 
+// Phi(x), the standard normal distribution function, by erfc: accurate far out on the left,
+// where 1 + erf(x / sqrt 2) has already rounded to 0.
+float normal_cdf(float x) {
+  return 0.5f * std::erfc(-x * 0.70710678f);
+}
+
+// Where x g'(x) and g(x) are a product 0 x infinity at an infinite x, the entries below
+// return the limit instead of NaN, as the other activations do.
+constexpr ActivationFunction table[] = {
+    // The derivative of a step is 0 wherever it exists: nothing flows back.
+    {.name = "step",
+     .label = "Step",
+     .forward = forward_of([](float x, float) { return x >= 0.0f ? 1.0f : 0.0f; }),
+     .backward = backward_of([](float, float, float) { return 0.0f; })},
+    // s'(x) = s(x) (1 - s(x)), from the output alone.
+    {.name = "sigmoid",
+     .label = "Sigmoid",
+     .saves_output = true,
+     .forward = [](const float* x, float* y, int64_t count,
+                   float) { kernels::sigmoid(x, y, count); },
+     .backward = backward_of([](float dy, float y, float) { return dy * y * (1.0f - y); })},
+    // tanh'(x) = 1 - tanh(x)^2.
+    {.name = "tanh",
+     .label = "Tanh",
+     .saves_output = true,
+     .forward = [](const float* x, float* y, int64_t count, float) { kernels::tanh(x, y, count); },
+     .backward = backward_of([](float dy, float y, float) { return dy * (1.0f - y * y); })},
+    // Written so that NaN passes through (every comparison with it is false), as in the
+    // other activations, rather than turning into 0 and hiding a broken weight.
+    {.name = "relu",
+     .label = "ReLU",
+     .saves_output = true,
+     .forward = forward_of([](float x, float) { return x <= 0.0f ? 0.0f : x; }),
+     .backward = backward_of([](float dy, float y, float) { return y > 0.0f ? dy : 0.0f; })},
+    {.name = "leaky_relu",
+     .label = "LeakyReLU",
+     .takes_parameter = true,
+     .default_parameter = 0.01f,
+     .forward = forward_of([](float x, float slope) { return x > 0.0f ? x : slope * x; }),
+     .backward =
+         backward_of([](float dy, float x, float slope) { return x > 0.0f ? dy : slope * dy; })},
+    {.name = "identity",
+     .alias = "linear",
+     .label = "Identity",
+     .forward = forward_of([](float x, float) { return x; }),
+     .backward = backward_of([](float dy, float, float) { return dy; })},
+    // log(1 + e^x) = max(x, 0) + log1p(e^-|x|): no overflow for large |x|; its derivative
+    // is sigmoid(x).
+    {.name = "softplus",
+     .label = "Softplus",
+     .forward = forward_of(
+         [](float x, float) { return std::fmax(x, 0.0f) + std::log1p(std::exp(-std::fabs(x))); }),
+     .backward = backward_of([](float dy, float x, float) { return dy * stable_sigmoid(x); })},
+    {.name = "softmax",
+     .label = "Softmax",
+     .elementwise = false,
+     .apply = [](const Tensor& x, float) { return softmax(x, -1); }},
+    // GELU, exact as PyTorch's default: x Phi(x); g'(x) = Phi(x) + x phi(x), phi the
+    // normal density.
+    {.name = "gelu",
+     .label = "GELU",
+     .forward = forward_of([](float x, float) {
+       const float cdf = normal_cdf(x);
+       return cdf == 0.0f ? 0.0f : x * cdf;
+     }),
+     .backward = backward_of([](float dy, float x, float) {
+       const float density = 0.39894228f * std::exp(-0.5f * x * x);
+       return dy * (normal_cdf(x) + (density == 0.0f ? 0.0f : x * density));
+     })},
+    // SiLU (swish): x s(x); g'(x) = s(x) (1 + x (1 - s(x))).
+    {.name = "silu",
+     .label = "SiLU",
+     .forward = forward_of([](float x, float) {
+       const float s = stable_sigmoid(x);
+       return s == 0.0f ? 0.0f : x * s;
+     }),
+     .backward = backward_of([](float dy, float x, float) {
+       if (std::isinf(x)) return x > 0.0f ? dy : 0.0f;
+       const float s = stable_sigmoid(x);
+       return dy * s * (1.0f + x * (1.0f - s));
+     })},
+};
+
 }  // namespace
 
+std::span<const ActivationFunction> activation_functions() {
+  return table;
+}
+
+const ActivationFunction* find_activation(std::string_view name) {
+  for (const ActivationFunction& function : table) {
+    if (function.name == name || (!function.alias.empty() && function.alias == name)) {
+      return &function;
+    }
+  }
+  return nullptr;
+}
+
+const ActivationFunction& activation_function(std::string_view name) {
+  if (const ActivationFunction* function = find_activation(name)) return *function;
+  throw Error("unknown activation '" + std::string(name) + "' (valid: " + activation_names() + ")");
+}
+
+std::string activation_names() {
+  std::string names;
+  for (const ActivationFunction& function : table) {
+    names += (names.empty() ? "" : ", ") + std::string(function.name);
+  }
+  return names;
+}
+
+Tensor activate(const ActivationFunction& function, const Tensor& x, float parameter) {
+  if (function.apply != nullptr) return function.apply(x, parameter);
+  Tensor out = Tensor::empty(x.shape());
+  const float* in = x.data();
+  float* result = out.data();
+  kernels::parallel_for(x.numel(), detail::elements_per_part, [&](int64_t begin, int64_t end) {
+    function.forward(in + begin, result + begin, end - begin, parameter);
+  });
+  if (!should_record(x)) return out;
+  // The table's names are literals, so name.data() ends in '\0' as the node wants.
+  return record(out, function.name.data(), {x},
+                [function = &function, saved = function.saves_output ? out.detach() : x.detach(),
+                 parameter](const Tensor& g, Node::Wanted) {
+                  Tensor dx = Tensor::empty(g.shape());
+                  const float* upstream = g.data();
+                  const float* values = saved.data();
+                  float* gradient = dx.data();
+                  kernels::parallel_for(
+                      g.numel(), detail::elements_per_part, [&](int64_t begin, int64_t end) {
+                        function->backward(upstream + begin, values + begin, gradient + begin,
+                                           end - begin, parameter);
+                      });
+                  return std::vector<Tensor>{dx};
+                });
+}
+
+Tensor activate(std::string_view name, const Tensor& x) {
+  const ActivationFunction& function = activation_function(name);
+  return activate(function, x, function.default_parameter);
+}
+
 Tensor step(const Tensor& x) {
-  Tensor out = map_unary(x, [](float v) { return v >= 0.0f ? 1.0f : 0.0f; });
-  if (!should_record(x)) return out;
-  // The derivative of a step is 0 wherever it exists: nothing flows back.
-  return record(out, "step", {x}, [](const Tensor& g, Node::Wanted) {
-    return std::vector<Tensor>{zeros(g.shape())};
-  });
+  return activate("step", x);
 }
-
 Tensor sigmoid(const Tensor& x) {
-  Tensor out = Tensor::empty(x.shape());
-  kernels::sigmoid(x.data(), out.data(), x.numel());
-  if (!should_record(x)) return out;
-  // s'(x) = s(x) (1 - s(x)), from the output alone.
-  return record(out, "sigmoid", {x}, [y = out.detach()](const Tensor& g, Node::Wanted) {
-    return std::vector<Tensor>{
-        map_same_shape(g, y, [](float gi, float yi) { return gi * yi * (1.0f - yi); })};
-  });
+  return activate("sigmoid", x);
 }
-
 Tensor tanh(const Tensor& x) {
-  Tensor out = Tensor::empty(x.shape());
-  kernels::tanh(x.data(), out.data(), x.numel());
-  if (!should_record(x)) return out;
-  // tanh'(x) = 1 - tanh(x)^2.
-  return record(out, "tanh", {x}, [y = out.detach()](const Tensor& g, Node::Wanted) {
-    return std::vector<Tensor>{
-        map_same_shape(g, y, [](float gi, float yi) { return gi * (1.0f - yi * yi); })};
-  });
+  return activate("tanh", x);
 }
-
 Tensor relu(const Tensor& x) {
-  // Written so that NaN passes through (every comparison with it is false), as in the other
-  // activations, rather than turning into 0 and hiding a broken weight.
-  Tensor out = map_unary(x, [](float v) { return v <= 0.0f ? 0.0f : v; });
-  if (!should_record(x)) return out;
-  return record(out, "relu", {x}, [y = out.detach()](const Tensor& g, Node::Wanted) {
-    return std::vector<Tensor>{
-        map_same_shape(g, y, [](float gi, float yi) { return yi > 0.0f ? gi : 0.0f; })};
-  });
+  return activate("relu", x);
 }
-
 Tensor leaky_relu(const Tensor& x, float negative_slope) {
-  Tensor out =
-      map_unary(x, [negative_slope](float v) { return v > 0.0f ? v : negative_slope * v; });
-  if (!should_record(x)) return out;
-  return record(
-      out, "leaky_relu", {x}, [x = x.detach(), negative_slope](const Tensor& g, Node::Wanted) {
-        return std::vector<Tensor>{map_same_shape(g, x, [negative_slope](float gi, float xi) {
-          return xi > 0.0f ? gi : negative_slope * gi;
-        })};
-      });
+  return activate(activation_function("leaky_relu"), x, negative_slope);
 }
-
 Tensor identity(const Tensor& x) {
-  // A new tensor on the same storage, so the graph shows the layer's (trivial) activation.
-  Tensor out = x.detach();
-  if (!should_record(x)) return out;
-  return record(out, "identity", {x},
-                [](const Tensor& g, Node::Wanted) { return std::vector<Tensor>{g}; });
+  return activate("identity", x);
 }
-
 Tensor softplus(const Tensor& x) {
-  // log(1 + e^x) = max(x, 0) + log1p(e^-|x|): no overflow for large |x|.
-  Tensor out = map_unary(
-      x, [](float v) { return std::fmax(v, 0.0f) + std::log1p(std::exp(-std::fabs(v))); });
-  if (!should_record(x)) return out;
-  // softplus'(x) = sigmoid(x).
-  return record(out, "softplus", {x}, [x = x.detach()](const Tensor& g, Node::Wanted) {
-    return std::vector<Tensor>{
-        map_same_shape(g, x, [](float gi, float xi) { return gi * stable_sigmoid(xi); })};
-  });
+  return activate("softplus", x);
 }
 
 }  // namespace soma

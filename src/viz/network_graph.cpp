@@ -8,6 +8,7 @@
 
 #include "soma/core/error.hpp"
 #include "soma/nn/layer_registry.hpp"
+#include "soma/ops/activation.hpp"
 
 namespace soma::viz {
 
@@ -19,14 +20,18 @@ std::string number(float value) {
   return text;
 }
 
+// The activation table's label of the identity ("Identity"), which draws as no operation.
+const std::string identity_label(activation_function("identity").label);
+
 // One stage of the lecture's X_i = g(X_{i-1} W_i + b_i): an affine layer's weights, the
-// activation after it ("identity" when none follows) and the dropout after that, if any.
+// label of the activation after it (the identity when none follows) and the dropout after
+// that, if any.
 struct Stage {
   int64_t inputs = 0;
   int64_t outputs = 0;
   const float* weight = nullptr;  // (inputs x outputs)
   const float* bias = nullptr;    // (outputs), null without a bias
-  std::string activation = "identity";
+  std::string activation = identity_label;
   std::string dropout{};  // "p=0.2"; empty without dropout
 };
 
@@ -43,7 +48,7 @@ std::vector<Stage> stages_of(const nn::Sequential& network) {
       }
       stages.push_back(stage);
     } else if (spec.role == nn::LayerRole::activation) {
-      if (stages.empty() || stages.back().activation != "identity" ||
+      if (stages.empty() || stages.back().activation != identity_label ||
           !stages.back().dropout.empty()) {
         throw Error("network_to_dot: an activation must follow a dense layer");
       }
@@ -145,7 +150,7 @@ std::string layer_level(const std::vector<Stage>& stages) {
              ";\n";
       current = id + i;
     };
-    if (stage.activation != "identity") apply("T", "g", stage.activation);
+    if (stage.activation != identity_label) apply("T", "g", stage.activation);
     if (!stage.dropout.empty()) {
       apply("A", "dropout", "dropout " + stage.dropout + "\\n(training only)");
     }
@@ -195,7 +200,7 @@ std::string operator_level(const std::vector<Stage>& stages, int max_nodes) {
                "\"];\n  b" + unit + " -> " + sum + ";\n";
       }
       std::string result = sum;
-      if (stage.activation != "identity") {
+      if (stage.activation != identity_label) {
         result = "g" + unit;
         dot += "  " + result + " [shape=ellipse, label=\"" + stage.activation + "\"];\n  " + sum +
                " -> " + result + ";\n";

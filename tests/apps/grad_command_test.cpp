@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "run_command.hpp"
+#include "soma/ops/activation.hpp"
 
 namespace soma::testing {
 namespace {
@@ -27,6 +28,27 @@ TEST(GradCommand, PrintsOneRowPerNode) {
       << r.out;
   EXPECT_NE(r.out.find("df/dx = 0.124688"), std::string::npos);
   EXPECT_NE(r.out.find("df/dw2 = -0.498752"), std::string::npos);
+}
+
+// Every element-wise activation of the table is a function of soma grad, its row named
+// after it, and the help lists them all.
+TEST(GradCommand, ActivationsOfTheTableAreFunctions) {
+  // gelu(-1) = -Phi(1) = -0.158655, silu(-1) = -1 / (1 + e) = -0.268941; df/dx =
+  // gelu'(-1) + silu'(-1) = -0.0833155 + 0.0723295.
+  const CommandResult r = run_soma("grad 'gelu(x) + silu(x)' --at x=-1");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("n1    gelu      n0          -0.158655     1             gelu(x)"),
+            std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find("n2    silu      n0          -0.268941     1             silu(x)"),
+            std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find("df/dx = -0.010986"), std::string::npos) << r.out;
+  const CommandResult help = run_soma("grad --help");
+  for (const ActivationFunction& function : activation_functions()) {
+    const bool listed = help.out.find(" " + std::string(function.name) + " ") != std::string::npos;
+    EXPECT_EQ(listed, function.elementwise) << function.name << " in\n" << help.out;
+  }
 }
 
 TEST(GradCommand, RowsLongerThanTheBoundNameTheirOperandsRows) {
@@ -191,6 +213,9 @@ INSTANTIATE_TEST_SUITE_P(
                  "expected\n"
                  "  x + \xC3\xA9\n      ^\n"},
         BadInput{"grad ''", "soma grad: error: the expression is empty\n  \n  ^\n"},
+        BadInput{"grad 'softmax(x)' --at x=1",
+                 "soma grad: error: softmax works across a row of values; an expression is one "
+                 "number\n  softmax(x)\n  ^~~~~~~\n"},
         BadInput{"grad 'log(x)' --at x=-1",
                  "soma grad: error: log of a non-positive number: 'x' is -1\n"
                  "  log(x)\n  ^~~~~~\n"},

@@ -12,6 +12,7 @@
 #include <sstream>
 
 #include "run_command.hpp"
+#include "soma/ops/activation.hpp"
 
 namespace soma::testing {
 namespace {
@@ -187,6 +188,45 @@ TEST_F(CommandLine, TrainWithDropoutSavesSummarisesAndDrawsIt) {
   ASSERT_EQ(first.exit_code, 0) << first.err;
   EXPECT_GE(json_number(first.out, "accuracy"), 0.9) << first.out;
   EXPECT_EQ(run_soma("eval '" + path("dropout.soma") + "' --data circles --json").out, first.out);
+}
+
+// GELU and SiLU are entries of the activation table and nothing more, yet the tool trains
+// with them, saves and loads them by name ("activation gelu"), summarises and draws them by
+// their labels; every help text lists the table's names.
+TEST_F(CommandLine, ActivationsOfTheTableWorkEverywhere) {
+  const CommandResult trained = run_soma(
+      "train --data xor --arch 2-8-1 --activation gelu "
+      "--epochs 3 --save '" +
+      path("gelu.soma") + "'");
+  ASSERT_EQ(trained.exit_code, 0) << trained.err;
+  EXPECT_NE(trained.out.find("trained 2-8-1 gelu, trained on xor"), std::string::npos);
+  EXPECT_NE(read_file(path("gelu.soma")).find("activation gelu\n"), std::string::npos);
+  const CommandResult summary = run_soma("summary --model '" + path("gelu.soma") + "'");
+  ASSERT_EQ(summary.exit_code, 0) << summary.err;
+  EXPECT_NE(summary.out.find("\nGELU                (n x 8)"), std::string::npos) << summary.out;
+  const CommandResult evaluated = run_soma("eval '" + path("gelu.soma") + "' --data xor");
+  EXPECT_EQ(evaluated.exit_code, 0) << evaluated.err;
+  ASSERT_EQ(run_soma("graph --model '" + path("gelu.soma") + "' --level layer --out '" +
+                     path("gelu.dot") + "'")
+                .exit_code,
+            0);
+  EXPECT_NE(read_file(path("gelu.dot")).find("label=\"GELU\""), std::string::npos);
+  ASSERT_EQ(run_soma("graph --arch 2-3-1 --activation silu --level operator --out '" +
+                     path("silu.dot") + "'")
+                .exit_code,
+            0);
+  EXPECT_NE(read_file(path("silu.dot")).find("g1_3 [shape=ellipse, label=\"SiLU\"]"),
+            std::string::npos);
+  for (const char* command : {"train", "graph", "summary"}) {
+    const CommandResult help = run_soma(std::string(command) + " --help");
+    EXPECT_NE(help.out.find("\nActivations: " + activation_names() + ".\n"), std::string::npos)
+        << help.out;
+  }
+  const CommandResult unknown = run_soma("summary --arch 2-3-1 --activation swish");
+  EXPECT_EQ(unknown.exit_code, 2);
+  EXPECT_NE(unknown.err.find("unknown activation 'swish' (valid: " + activation_names() + ")"),
+            std::string::npos)
+      << unknown.err;
 }
 
 struct BadInput {

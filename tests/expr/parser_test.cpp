@@ -1,10 +1,12 @@
 // Tests of the expression parser: precedence, associativity, spans, and located errors.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cctype>
 #include <functional>
 
 #include "soma/expr/expression.hpp"
+#include "soma/ops/activation.hpp"
 
 namespace soma::expr {
 namespace {
@@ -78,6 +80,13 @@ std::string test_name(size_t index, const std::string& text) {
   return name;
 }
 
+// Every function, in the order of function_names().
+const std::string unknown_foo = [] {
+  std::string message = "unknown function 'foo'; known functions:";
+  for (const std::string& name : function_names()) message += " " + name;
+  return message;
+}();
+
 class ParserErrors : public ::testing::TestWithParam<ErrorCase> {};
 
 TEST_P(ParserErrors, PointAtTheColumn) {
@@ -96,10 +105,9 @@ INSTANTIATE_TEST_SUITE_P(
     Cases, ParserErrors,
     ::testing::Values(
         ErrorCase{"sigmod(x)", "unknown function 'sigmod' (did you mean 'sigmoid'?)", 0, 6},
-        ErrorCase{"foo(x)",
-                  "unknown function 'foo'; known functions: sigmoid tanh relu step exp log sqrt "
-                  "abs softplus",
-                  0, 3},
+        ErrorCase{"foo(x)", unknown_foo.c_str(), 0, 3},
+        ErrorCase{"softmax(x)", "softmax works across a row of values; an expression is one number",
+                  0, 7},
         ErrorCase{"x +* 2", "unexpected '*' where a number, a name or '(' is expected", 3, 1},
         ErrorCase{"(x + 1", "missing ')' for the '(' here", 0, 1},
         ErrorCase{"x + 1)", "unmatched ')'", 5, 1},
@@ -122,6 +130,22 @@ INSTANTIATE_TEST_SUITE_P(
     [](const ::testing::TestParamInfo<ErrorCase>& case_info) {
       return test_name(case_info.index, case_info.param.text);
     });
+
+// The functions are the activation table's element-wise entries, in its order, then exp,
+// log, sqrt and abs; softmax, which works across a row, is not one.
+TEST(Parser, FunctionsAreTheElementwiseActivationsThenMath) {
+  std::vector<std::string> expected;
+  for (const ActivationFunction& activation : activation_functions()) {
+    if (activation.elementwise) expected.emplace_back(activation.name);
+  }
+  expected.insert(expected.end(), {"exp", "log", "sqrt", "abs"});
+  EXPECT_EQ(function_names(), expected);
+  for (const char* name : {"sigmoid", "leaky_relu", "gelu", "silu"}) {
+    EXPECT_EQ(std::count(expected.begin(), expected.end(), name), 1) << name;
+  }
+  EXPECT_EQ(std::count(expected.begin(), expected.end(), "softmax"), 0);
+  EXPECT_EQ(parsed("gelu(silu(x))"), "gelu(silu(x))");
+}
 
 TEST(Parser, NulByteIsRefusedWhereItStands) {
   try {

@@ -222,8 +222,7 @@ TEST_F(TrainedModelFiles, EntriesThatDoNotFitTheNetworkAreRefusedNamingTheEntry)
        "head: 'softmax' does not fit the loss 'bce_with_logits', which needs 'sigmoid'"},
       {"head", "relu", "head: 'relu' does not fit the loss 'cross_entropy', which needs 'softmax'"},
       {"head", "bogus\r",
-       "head: unknown activation 'bogus\\x0D' (valid: step, sigmoid, tanh, relu, leaky_relu, "
-       "identity, softplus, softmax)"},
+       "head: unknown activation 'bogus\\x0D' (valid: " + activation_names() + ")"},
       {"feature_names", "petal length\n", "feature_names: 1 feature, but the network takes 2"},
       {"feature_names", "a\na\n", "feature_names: 'a' appears twice"},
       {"feature_names", "a\n\n", "feature_names: an empty name"},

@@ -50,10 +50,16 @@ const LossCase loss_cases[] = {
     {"softmax_output_squared_error", LossKind::squared_error, ActivationKind::softmax, 3, 3},
 };
 
-const ActivationKind hidden_activations[] = {
-    ActivationKind::sigmoid,    ActivationKind::tanh,     ActivationKind::relu,
-    ActivationKind::leaky_relu, ActivationKind::identity, ActivationKind::softplus,
-};
+// Every element-wise activation of the table but step, through which no gradient flows.
+const std::vector<ActivationKind> hidden_activations = [] {
+  std::vector<ActivationKind> kinds;
+  for (const soma::ActivationFunction& function : soma::activation_functions()) {
+    if (function.elementwise && function.name != "step") {
+      kinds.push_back(soma::nn::parse_activation(function.name));
+    }
+  }
+  return kinds;
+}();
 
 constexpr int64_t samples = 6;
 constexpr int64_t inputs = 3;

@@ -205,6 +205,28 @@ TEST(NetworkSpecTest, ArchitectureKeepsTheLeakySlope) {
   EXPECT_EQ(y.to_vector(), (std::vector<float>{-0.02f, 3.0f}));
 }
 
+// Every activation of the table is a layer whose architecture text ("activation gelu")
+// rebuilds it, described by the table's label, computing the table's function.
+TEST(NetworkSpecTest, EveryActivationOfTheTableRoundTripsThroughArchitectureText) {
+  const Tensor x = soma::tensor({{-1.5f, 0.25f, 2.0f}});
+  for (const soma::ActivationFunction& function : soma::activation_functions()) {
+    const std::string name(function.name);
+    SCOPED_TRACE(name);
+    auto network = soma::nn::build_from_architecture("dense 2 3\nactivation " + name + "\n");
+    const std::string text = network->architecture();  // leaky_relu's slope written out
+    EXPECT_EQ(text.rfind("dense 2 3\nactivation " + name, 0), 0u) << text;
+    EXPECT_EQ(soma::nn::build_from_architecture(text)->architecture(), text);
+    const auto& layer = dynamic_cast<const Activation&>(network->layer(1));
+    EXPECT_EQ(soma::nn::activation_name(layer.kind()), name);
+    EXPECT_EQ(layer.kind(), soma::nn::parse_activation(name));
+    EXPECT_EQ(layer.describe(), function.label);
+    EXPECT_EQ(network->layer(1).forward(x).to_vector(),
+              soma::activate(function, x, function.default_parameter).to_vector());
+  }
+  EXPECT_EQ(describe_layers(*build({2, 3, 1}, 1, soma::nn::parse_activation("gelu"))),
+            (std::vector<std::string>{"Dense(2 -> 3)", "GELU", "Dense(3 -> 1)"}));
+}
+
 TEST(NetworkSpecTest, ArchitectureNoBiasFlag) {
   auto network = soma::nn::build_from_architecture("dense 3 2 no_bias\nactivation relu\n");
   ASSERT_EQ(network->size(), 2u);
@@ -269,11 +291,11 @@ TEST(NetworkSpecTest, ParsesArchitectureIntoLayersWithoutBuilding) {
   EXPECT_EQ(soma::nn::parameter_formula(layers[0]), "3 x 4 + 4");
   EXPECT_EQ(layers[1].description, "LeakyReLU");
   EXPECT_EQ(layers[1].role, LayerRole::activation);
-  EXPECT_EQ(layers[1].label, "leaky_relu");
+  EXPECT_EQ(layers[1].label, "LeakyReLU");
   EXPECT_EQ(layers[1].inputs, 0);  // any number of features, as many out
   EXPECT_EQ(layers[1].outputs, 0);
   EXPECT_EQ(soma::nn::parameter_formula(layers[2]), "4 x 2");  // no bias
-  EXPECT_EQ(layers[3].label, "softmax");
+  EXPECT_EQ(layers[3].label, "Softmax");
   EXPECT_EQ(soma::nn::parameter_count(layers), 3 * 4 + 4 + 4 * 2);
   // The slope is in the layer the description builds.
   Generator weights(1);

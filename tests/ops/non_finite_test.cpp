@@ -26,6 +26,13 @@ constexpr float largest = std::numeric_limits<float>::max();
 const std::vector<float> edge_inputs = {nan_value, infinity, -infinity, largest,
                                         -largest,  1e30f,    -1e30f};
 
+Tensor gelu(const Tensor& x) {
+  return activate("gelu", x);
+}
+Tensor silu(const Tensor& x) {
+  return activate("silu", x);
+}
+
 struct ElementwiseCase {
   const char* name;
   Tensor (*op)(const Tensor&);
@@ -55,20 +62,31 @@ TEST(NonFiniteInputs, ElementwiseOpsGiveTheirLimitsAndKeepNaN) {
       {"tanh", tanh, {nan_value, 1, -1, 1, -1, 1, -1}},
       {"relu", relu, {nan_value, infinity, 0, largest, 0, 1e30f, 0}},
       {"softplus", softplus, {nan_value, infinity, 0, largest, 0, 1e30f, 0}},
+      // x Phi(x) and x s(x) at -inf are 0, not -inf x 0 = NaN.
+      {"gelu", gelu, {nan_value, infinity, 0, largest, 0, 1e30f, 0}},
+      {"silu", silu, {nan_value, infinity, 0, largest, 0, 1e30f, 0}},
   };
   for (const ElementwiseCase& c : cases) {
     expect_values(c.op(from_values({7}, edge_inputs)).to_vector(), c.expected, c.name);
   }
 }
 
-TEST(NonFiniteInputs, SaturatedActivationsHaveZeroGradient) {
+TEST(NonFiniteInputs, GradientsAtTheLimitsAreTheLimitsOfTheGradients) {
   // d sigmoid/dx = s (1 - s) and d tanh/dx = 1 - tanh^2 are 0 at both infinities and for
-  // the largest floats; NaN in, NaN out.
-  for (Tensor (*op)(const Tensor&) : {sigmoid, tanh}) {
+  // the largest floats; the derivatives of gelu and silu go to 1 on the right and 0 on the
+  // left, though Phi(x) + x phi(x) and s(x) (1 + x (1 - s(x))) hold inf x 0 at the
+  // infinities. NaN in, NaN out.
+  const std::vector<ElementwiseCase> cases = {
+      {"sigmoid", sigmoid, {nan_value, 0, 0, 0, 0, 0, 0}},
+      {"tanh", tanh, {nan_value, 0, 0, 0, 0, 0, 0}},
+      {"gelu", gelu, {nan_value, 1, 0, 1, 0, 1, 0}},
+      {"silu", silu, {nan_value, 1, 0, 1, 0, 1, 0}},
+  };
+  for (const ElementwiseCase& c : cases) {
     Tensor x = from_values({7}, edge_inputs);
     x.set_requires_grad(true);
-    backward(sum(op(x)));
-    expect_values(x.grad().to_vector(), {nan_value, 0, 0, 0, 0, 0, 0}, "gradient");
+    backward(sum(c.op(x)));
+    expect_values(x.grad().to_vector(), c.expected, c.name);
   }
 }
 

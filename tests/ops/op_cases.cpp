@@ -12,6 +12,9 @@
 // and runs soma::check_gradients, printing its report when the check fails.
 // Add a line to value_cases() at the end too: a forward value worked out by hand, because a
 // gradient check alone passes a wrong forward whose derivative is consistently wrong.
+// An activation of the table (src/ops/activation.cpp) needs a line named after it, as
+// {"gelu", [](const Inputs& x) { return activate("gelu", x[0]); }, {{3, 4}}, {any}}
+// (tests/ops/activation_test.cpp checks); its values against PyTorch's are checked there.
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -175,6 +178,8 @@ std::vector<OpCase> op_cases() {
     {"identity", [](const Inputs& x) { return identity(x[0]); }, {{3, 4}}, {any}},
     {"softplus", [](const Inputs& x) { return softplus(x[0]); }, {{3, 4}}, {any}},
     {"softplus_large_magnitude", [](const Inputs& x) { return softplus(x[0]); }, {{3, 4}}, {large}},
+    {"gelu", [](const Inputs& x) { return activate("gelu", x[0]); }, {{3, 4}}, {any}},
+    {"silu", [](const Inputs& x) { return activate("silu", x[0]); }, {{3, 4}}, {any}},
     // --- softmax ---
     {"softmax_last_axis", [](const Inputs& x) { return softmax(x[0], -1); }, {{3, 5}}, {any}},
     {"softmax_axis_0", [](const Inputs& x) { return softmax(x[0], 0); }, {{3, 5}}, {any}},
@@ -377,3 +382,12 @@ INSTANTIATE_TEST_SUITE_P(Ops, OpValueTest, ::testing::ValuesIn(value_cases()),
                          case_name<ValueCase>);
 
 }  // namespace
+
+// For tests/ops/activation_test.cpp, which finds each activation's line here.
+namespace soma {
+std::vector<std::string> op_case_names() {
+  std::vector<std::string> names;
+  for (const OpCase& op_case : op_cases()) names.push_back(op_case.name);
+  return names;
+}
+}  // namespace soma

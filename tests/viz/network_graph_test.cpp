@@ -38,7 +38,7 @@ TEST(NetworkGraphTest, ANetworkWithoutDropoutIsDrawnAsBefore) {
             "  edge [fontname=\"Helvetica\", fontsize=9];\n"
             "  node [shape=circle, fixedsize=true, width=0.9];\n"
             "  n0_0 [label=\"x1\", shape=box];\n  n0_1 [label=\"x2\", shape=box];\n"
-            "  n1_0 [label=\"y1\\nsigmoid\\nb=0\"];\n"
+            "  n1_0 [label=\"y1\\nSigmoid\\nb=0\"];\n"
             "  n0_0 -> n1_0 [color=\"#0877bd\", penwidth=1.36, label=\"0.286\"];\n"
             "  n0_1 -> n1_0 [color=\"#0877bd\", penwidth=2.60, label=\"0.701\"];\n}\n");
 }
@@ -46,10 +46,10 @@ TEST(NetworkGraphTest, ANetworkWithoutDropoutIsDrawnAsBefore) {
 TEST(NetworkGraphTest, DropoutAtTheNeuronLevelIsANoteOnDashedNeurons) {
   const std::string dot = soma::viz::network_to_dot(*network_with_dropout(), GraphLevel::neuron);
   EXPECT_TRUE(contains(dot,
-                       "  n1_0 [label=\"h1,1\\nrelu\\nb=0\\ndropout p=0.25\", "
+                       "  n1_0 [label=\"h1,1\\nReLU\\nb=0\\ndropout p=0.25\", "
                        "style=\"dashed\"];\n"))
       << dot;
-  EXPECT_TRUE(contains(dot, "  n2_0 [label=\"y1\\nidentity\\nb=0\"];\n")) << dot;
+  EXPECT_TRUE(contains(dot, "  n2_0 [label=\"y1\\nIdentity\\nb=0\"];\n")) << dot;
 }
 
 TEST(NetworkGraphTest, DropoutAtTheLayerLevelIsAnOperationBetweenArrays) {

@@ -1,18 +1,45 @@
 // Activation layers: g applied element-wise to a layer's output (softmax: across each
-// row). One class for all of them, chosen by kind; names are those the CLI accepts.
+// row). One class for all of them; each is an entry of the activation table in
+// soma/ops/activation.hpp, whose names are those the CLI and model files use.
 #pragma once
 
 #include <string_view>
 
 #include "soma/nn/layer_registry.hpp"
 #include "soma/nn/module.hpp"
+#include "soma/ops/activation.hpp"
 
 namespace soma::nn {
 
-enum class ActivationKind { step, sigmoid, tanh, relu, leaky_relu, identity, softplus, softmax };
+// An activation of the table, held by its name (so that the constants below are
+// constants). They are the activations soma's own code names; every entry, gelu and silu
+// too, is reached by name: parse_activation("gelu").
+class ActivationKind {
+ public:
+  static const ActivationKind step, sigmoid, tanh, relu, leaky_relu, identity, softplus, softmax;
 
-// "step", "sigmoid", "tanh", "relu", "leaky_relu", "identity" (alias "linear"),
-// "softplus", "softmax"; throws soma::Error listing the valid names.
+  constexpr ActivationKind() = default;  // identity
+  std::string_view name() const { return name_; }
+  const ActivationFunction& function() const { return activation_function(name_); }
+  friend bool operator==(const ActivationKind&, const ActivationKind&) = default;
+
+ private:
+  friend ActivationKind parse_activation(std::string_view name);
+  constexpr explicit ActivationKind(std::string_view name) : name_(name) {}
+  std::string_view name_ = "identity";
+};
+
+inline constexpr ActivationKind ActivationKind::step{"step"};
+inline constexpr ActivationKind ActivationKind::sigmoid{"sigmoid"};
+inline constexpr ActivationKind ActivationKind::tanh{"tanh"};
+inline constexpr ActivationKind ActivationKind::relu{"relu"};
+inline constexpr ActivationKind ActivationKind::leaky_relu{"leaky_relu"};
+inline constexpr ActivationKind ActivationKind::identity{"identity"};
+inline constexpr ActivationKind ActivationKind::softplus{"softplus"};
+inline constexpr ActivationKind ActivationKind::softmax{"softmax"};
+
+// A name or alias of the table ("linear" is identity); throws soma::Error listing the
+// valid names.
 ActivationKind parse_activation(std::string_view name);
 std::string_view activation_name(ActivationKind kind);
 Tensor apply_activation(ActivationKind kind, const Tensor& x, float negative_slope = 0.01f);
@@ -34,7 +61,8 @@ class Activation : public Module {
 
  private:
   ActivationKind kind_;
-  float negative_slope_;  // leaky_relu only
+  const ActivationFunction* function_;  // kind_'s entry of the table
+  float negative_slope_;                // the parameter of those that take one (leaky_relu)
 };
 
 }  // namespace soma::nn

@@ -46,7 +46,7 @@ struct LayerSpec {
   int64_t outputs = 0;        // features per sample it gives; 0: as many as it takes
   std::vector<ParameterExtents> parameters{};
   LayerRole role = LayerRole::activation;
-  std::string label{};  // the drawings' name for it: "relu", "p=0.2"
+  std::string label{};  // the drawings' name for it: "ReLU", "p=0.2"
   std::function<std::shared_ptr<Module>(const LayerBuild&)> build{};
 };
 

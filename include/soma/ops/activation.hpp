@@ -1,12 +1,49 @@
-// Activation functions g of a neuron's weighted sum, element-wise, each with its
-// derivative g' beside it in src/ops/activation.cpp.
+// Activation functions g of a neuron's weighted sum, in one table (src/ops/activation.cpp)
+// that the ops below, the Activation layer, soma grad, the CLI and the pictures all read.
 #pragma once
 
+#include <cstdint>
+#include <span>
+#include <string>
 #include <string_view>
 
 #include "soma/tensor/tensor.hpp"
 
 namespace soma {
+
+// One activation. An element-wise one is computed by `forward` and `backward`, loops over
+// whole arrays (a call per element through a pointer would not vectorise); the others by
+// `apply`.
+struct ActivationFunction {
+  std::string_view name{};         // in the CLI, model files, soma grad and graph nodes: "relu"
+  std::string_view alias{};        // another name accepted for it ("linear"), or empty
+  std::string_view label{};        // in pictures and summaries: "ReLU"
+  bool takes_parameter = false;    // leaky_relu's negative slope
+  float default_parameter = 0.0f;  // the parameter when none is given
+  bool elementwise = true;         // false: across each row (softmax), so not in soma grad
+  bool saves_output = false;       // backward reads y = g(x) rather than x
+  // y[i] = g(x[i]) for i < count.
+  void (*forward)(const float* x, float* y, int64_t count, float parameter) = nullptr;
+  // dx[i] = dy[i] g'(x[i]) for i < count, from saved[i] = x[i] or y[i] (saves_output).
+  void (*backward)(const float* dy, const float* saved, float* dx, int64_t count,
+                   float parameter) = nullptr;
+  // Set instead of forward and backward: the whole operation with its graph node.
+  Tensor (*apply)(const Tensor& x, float parameter) = nullptr;
+};
+
+// Every activation, in the order help texts and error messages list them.
+std::span<const ActivationFunction> activation_functions();
+// By name or alias: null when there is none.
+const ActivationFunction* find_activation(std::string_view name);
+// By name or alias; throws soma::Error "unknown activation 'x' (valid: step, ...)".
+const ActivationFunction& activation_function(std::string_view name);
+// "step, sigmoid, tanh, ...": the names, for help texts and errors.
+std::string activation_names();
+
+// g(x), recorded as a graph node named after the activation.
+Tensor activate(const ActivationFunction& function, const Tensor& x, float parameter);
+// The activation of that name with its default parameter: activate("gelu", x).
+Tensor activate(std::string_view name, const Tensor& x);
 
 // 1 where x >= 0, else 0. Its derivative is 0 everywhere (taken as 0 at the jump too), so
 // no gradient flows through it: the lecture's reason for smooth activations.
