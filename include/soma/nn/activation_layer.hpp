@@ -29,14 +29,10 @@ class ActivationKind {
   std::string_view name_ = "identity";
 };
 
-inline constexpr ActivationKind ActivationKind::step{"step"};
-inline constexpr ActivationKind ActivationKind::sigmoid{"sigmoid"};
-inline constexpr ActivationKind ActivationKind::tanh{"tanh"};
-inline constexpr ActivationKind ActivationKind::relu{"relu"};
-inline constexpr ActivationKind ActivationKind::leaky_relu{"leaky_relu"};
-inline constexpr ActivationKind ActivationKind::identity{"identity"};
-inline constexpr ActivationKind ActivationKind::softplus{"softplus"};
-inline constexpr ActivationKind ActivationKind::softmax{"softmax"};
+inline constexpr ActivationKind ActivationKind::step{"step"}, ActivationKind::sigmoid{"sigmoid"},
+    ActivationKind::tanh{"tanh"}, ActivationKind::relu{"relu"},
+    ActivationKind::leaky_relu{"leaky_relu"}, ActivationKind::identity{"identity"},
+    ActivationKind::softplus{"softplus"}, ActivationKind::softmax{"softmax"};
 
 // A name or alias of the table ("linear" is identity); throws soma::Error listing the
 // valid names.
