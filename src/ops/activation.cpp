@@ -3,6 +3,7 @@
 #include "soma/ops/activation.hpp"
 
 #include <cmath>
+#include <utility>
 
 #include "ops/elementwise.hpp"
 #include "soma/autograd/node.hpp"
@@ -141,10 +142,10 @@ Tensor activate(const ActivationFunction& function, const Tensor& x, float param
     function.forward(x.data() + begin, out.data() + begin, end - begin, parameter);
   });
   if (!should_record(x)) return out;
-  const Tensor saved = function.saves_output ? out.detach() : x.detach();
+  Tensor saved = function.saves_output ? out.detach() : x.detach();
   // The table's names are literals, so name.data() ends in '\0' as the node wants.
   return record(out, function.name.data(), {x},
-                [&function, saved, parameter](const Tensor& g, Node::Wanted) {
+                [&function, saved = std::move(saved), parameter](const Tensor& g, Node::Wanted) {
                   Tensor dx = Tensor::empty(g.shape());
                   kernels::parallel_for(
                       g.numel(), detail::elements_per_part, [&](int64_t begin, int64_t end) {
