@@ -161,15 +161,4 @@ Tensor activate(std::string_view name, const Tensor& x) {
   return activate(function, x, function.default_parameter);
 }
 
-// clang-format off
-Tensor step(const Tensor& x) { return activate("step", x); }
-Tensor sigmoid(const Tensor& x) { return activate("sigmoid", x); }
-Tensor tanh(const Tensor& x) { return activate("tanh", x); }
-Tensor relu(const Tensor& x) { return activate("relu", x); }
-Tensor leaky_relu(const Tensor& x, float negative_slope) {
-  return activate(activation_function("leaky_relu"), x, negative_slope); }
-Tensor identity(const Tensor& x) { return activate("identity", x); }
-Tensor softplus(const Tensor& x) { return activate("softplus", x); }
-// clang-format on
-
 }  // namespace soma

@@ -45,14 +45,19 @@ Tensor activate(const ActivationFunction& function, const Tensor& x, float param
 // The activation of that name with its default parameter: activate("gelu", x).
 Tensor activate(std::string_view name, const Tensor& x);
 
-// 1 where x >= 0, else 0. Its derivative is 0 everywhere (taken as 0 at the jump too), so
-// no gradient flows through it: the lecture's reason for smooth activations.
-Tensor step(const Tensor& x);
-Tensor sigmoid(const Tensor& x);  // 1 / (1 + e^-x), computed without overflow
-Tensor tanh(const Tensor& x);
-Tensor relu(const Tensor& x);  // max(0, x), NaN kept; derivative 0 at 0
-Tensor leaky_relu(const Tensor& x, float negative_slope = 0.01f);
-Tensor identity(const Tensor& x);  // x itself, as its own graph node
-Tensor softplus(const Tensor& x);  // log(1 + e^x), computed without overflow
+// The activations as ops. step is 1 where x >= 0, else 0; its derivative is 0 everywhere
+// (taken as 0 at the jump too), so no gradient flows through it: the lecture's reason for
+// smooth activations. sigmoid 1 / (1 + e^-x) and softplus log(1 + e^x) never overflow;
+// relu max(0, x) keeps NaN, its derivative 0 at 0; identity is x as its own graph node.
+// clang-format off
+inline Tensor step(const Tensor& x) { return activate("step", x); }
+inline Tensor sigmoid(const Tensor& x) { return activate("sigmoid", x); }
+inline Tensor tanh(const Tensor& x) { return activate("tanh", x); }
+inline Tensor relu(const Tensor& x) { return activate("relu", x); }
+inline Tensor leaky_relu(const Tensor& x, float negative_slope = 0.01f) {
+  return activate(activation_function("leaky_relu"), x, negative_slope); }
+inline Tensor identity(const Tensor& x) { return activate("identity", x); }
+inline Tensor softplus(const Tensor& x) { return activate("softplus", x); }
+// clang-format on
 
 }  // namespace soma
