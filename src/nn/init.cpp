@@ -6,7 +6,6 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
-#include <cstring>
 #include <utility>
 
 #include "soma/core/error.hpp"
@@ -131,37 +130,28 @@ void initialize(Tensor& weights, const Initializer& initializer, int64_t fan_in,
   const auto in = static_cast<double>(fan_in);
   const auto in_plus_out = static_cast<double>(fan_in + fan_out);
   auto limit = [](double variance_scale) { return static_cast<float>(std::sqrt(variance_scale)); };
+  const bool kind_is_zeros = initializer.kind == Kind::zeros;
   switch (initializer.kind) {
     case Kind::zeros:
-      std::memset(weights.data(), 0, static_cast<size_t>(weights.numel()) * sizeof(float));
-      return;
     case Kind::constant:
-      std::fill_n(weights.data(), weights.numel(), initializer.first);
+      std::fill_n(weights.data(), weights.numel(), kind_is_zeros ? 0.0f : initializer.first);
       return;
     case Kind::uniform:
-      fill_uniform(weights, initializer.first, initializer.second, generator);
-      return;
+      return fill_uniform(weights, initializer.first, initializer.second, generator);
     case Kind::normal:
-      fill_normal(weights, initializer.first, initializer.second, generator);
-      return;
+      return fill_normal(weights, initializer.first, initializer.second, generator);
     case Kind::glorot_uniform:
-      fill_uniform(weights, -limit(6.0 / in_plus_out), limit(6.0 / in_plus_out), generator);
-      return;
+      return fill_uniform(weights, -limit(6.0 / in_plus_out), limit(6.0 / in_plus_out), generator);
     case Kind::glorot_normal:
-      fill_normal(weights, 0.0f, limit(2.0 / in_plus_out), generator);
-      return;
+      return fill_normal(weights, 0.0f, limit(2.0 / in_plus_out), generator);
     case Kind::he_uniform:
-      fill_uniform(weights, -limit(6.0 / in), limit(6.0 / in), generator);
-      return;
+      return fill_uniform(weights, -limit(6.0 / in), limit(6.0 / in), generator);
     case Kind::he_normal:
-      fill_normal(weights, 0.0f, limit(2.0 / in), generator);
-      return;
+      return fill_normal(weights, 0.0f, limit(2.0 / in), generator);
     case Kind::lecun_uniform:
-      fill_uniform(weights, -limit(3.0 / in), limit(3.0 / in), generator);
-      return;
+      return fill_uniform(weights, -limit(3.0 / in), limit(3.0 / in), generator);
     case Kind::lecun_normal:
-      fill_normal(weights, 0.0f, limit(1.0 / in), generator);
-      return;
+      return fill_normal(weights, 0.0f, limit(1.0 / in), generator);
   }
 }
 

@@ -30,17 +30,10 @@ constexpr size_t largest_request = size_t{1} << 62;
 constexpr bool pool_enabled = !built_with_address_sanitizer;
 
 // A batch gathered from a large dataset reads rows scattered over all of it: with 4 KiB
-// pages nearly every row misses the TLB, and under a hypervisor each miss walks two page
-// tables. Linux gives transparent huge pages only to memory that asks for them when their
-// mode is "madvise" (a common default), so a large block is a mapping of its own, aligned
-// to a huge page and advised to use them. Its own mapping, not malloc's: advice given to
-// malloc's heap would outlive the block and reach the small blocks carved there later.
-// Only touched pages become resident, as with small pages, bar a partly used last one.
-// With the kernel's defrag setting "madvise" the first touch of such a block may wait
-// for memory to be compacted: these are blocks made once (a dataset, weights) and then
-// reused from the pool. Sanitizer builds allocate every block with malloc, checked.
-// 2 MiB is the huge page of x86-64 and of arm64 with 4 KiB pages; elsewhere the block is
-// only aligned.
+// pages nearly every row misses the TLB. Linux's transparent huge pages in mode "madvise"
+// (a common default) go only to memory that asks, so a large block is a mapping of its own
+// (advice to malloc's heap would outlive the block), aligned to a 2 MiB huge page (x86-64,
+// arm64 with 4 KiB pages) and advised to use them. Sanitizer builds use malloc, checked.
 #if defined(__linux__) && defined(MADV_HUGEPAGE)
 constexpr bool large_blocks_mapped = pool_enabled;
 #else

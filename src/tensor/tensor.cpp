@@ -105,9 +105,7 @@ Tensor Tensor::grad() const {
 
 void Tensor::zero_grad() {
   checked(impl_, "zero_grad");
-  if (impl_->grad) {
-    std::fill_n(impl_->grad->storage->data(), impl_->grad->shape.numel(), 0.0f);
-  }
+  if (impl_->grad) std::fill_n(impl_->grad->storage->data(), impl_->grad->shape.numel(), 0.0f);
 }
 
 void Tensor::clear_grad() {
@@ -117,9 +115,7 @@ void Tensor::clear_grad() {
 
 void Tensor::retain_grad() {
   checked(impl_, "retain_grad");
-  if (!impl_->requires_grad) {
-    throw Error("retain_grad: the tensor does not require gradients");
-  }
+  if (!impl_->requires_grad) throw Error("retain_grad: the tensor does not require gradients");
   impl_->retains_grad = true;
 }
 

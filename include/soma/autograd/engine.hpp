@@ -12,18 +12,15 @@
 
 namespace soma {
 
-// Backpropagation from a single value: d(root)/d(root) = 1, and every leaf (and tensor
-// marked retain_grad) that root depends on adds d(root)/d(it) to its grad(). The graph is
-// released afterwards unless retain_graph is set (a second backward then fails with a
-// message).
+// Backpropagation from a single value: every leaf (and retain_grad tensor) root depends on
+// adds d(root)/d(it) to its grad(). The graph is released unless retain_graph is set.
 void backward(const Tensor& root, bool retain_graph = false);
 // The same from an output of any shape, with d(root)/d(root) = seed, of root's shape.
 void backward(const Tensor& root, const Tensor& seed, bool retain_graph = false);
 
 // Every tensor that `root` depends on through recorded nodes and that requires gradients,
-// inputs before the tensors computed from them, root last. Found with an explicit stack, so
-// graphs of any depth are fine. Throws if root does not require gradients, or if part of
-// the graph was released by an earlier backward: before anything has changed.
+// inputs before the tensors computed from them, root last (an explicit stack: any depth).
+// Throws, before anything changes, if root needs no gradients or part of it was released.
 struct TopologicalOrder {
   std::vector<Tensor> tensors;
   PointerIndex position;  // tensors[position.find(t.impl())] is t
@@ -45,10 +42,9 @@ struct LeafRoute {
   When when = When::at_leaf;
 };
 
-// The chain rule over `order` (from topological_order): d(root)/d(root) = seed, then each
-// node in reverse order maps its output's gradient to its inputs', the contributions of
-// every use of a tensor are summed, and each leaf's total goes where routes[its position]
-// says (`routes` is empty, or has one entry per tensor of the order; only leaves' are read).
+// The chain rule over `order`: d(root)/d(root) = seed, then each node in reverse order maps
+// its output's gradient to its inputs', every use's contribution summed; a leaf's total goes
+// where routes[its position] says (`routes`: empty, or one entry per tensor of the order).
 void backpropagate(const TopologicalOrder& order, const Tensor& seed, bool retain_graph,
                    std::span<const LeafRoute> routes = {});
 

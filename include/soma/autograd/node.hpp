@@ -31,15 +31,11 @@ class Node {
   // detached tensors (detach()), never graph tensors: that keeps the graph acyclic and
   // lets the node be released.
   using BackwardFn = std::function<std::vector<Tensor>(const Tensor& grad_output, Wanted wanted)>;
-  // Where a backward function may add an input's gradient itself: `buffer += scale x
-  // d(out)/d(input)`. The engine offers one for an input that is a leaf: its existing
-  // gradient (scale 1; a parameter from the second step on when gradients are zeroed, not
-  // dropped), or the buffer of its LeafRoute (engine.hpp) when that lets nodes write (with
-  // plain SGD fused in, the parameter's own values, scale -learning_rate, when this node
-  // is its only use). A function that adds into a buffer returns an undefined Tensor for
-  // that input; for a large weight this saves a temporary as big as the weight and a pass
-  // over it. It must have read the input's values before it writes: the buffer may be
-  // those values.
+  // Where a backward function may add a leaf input's gradient itself: `buffer += scale x
+  // d(out)/d(input)`, the leaf's existing gradient (scale 1) or its LeafRoute's buffer
+  // (engine.hpp). It then returns an undefined Tensor for that input, saving a temporary
+  // as big as a weight. It must read the input's values before it writes: the buffer may
+  // be those values (plain SGD fused in).
   struct LeafTarget {
     float* buffer = nullptr;  // null: return the gradient as usual
     float scale = 1.0f;

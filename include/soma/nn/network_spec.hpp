@@ -1,7 +1,5 @@
-// Networks written in one line: "2-16-16-1" is 2 inputs, two hidden layers of 16 neurons
-// and 1 output, with one activation for the hidden layers and one for the output; and the
-// building of networks from layer descriptions, from such a spec or from architecture text
-// (nn/layer_registry.hpp), counted and checked before anything is allocated.
+// Networks written in one line ("2-16-16-1": 2 inputs, two hidden layers of 16, 1 output),
+// and building networks from such a spec or from architecture text, checked before allocating.
 #pragma once
 
 #include <cstdint>
@@ -38,9 +36,8 @@ struct NetworkSpec {
 // there are two or more positive sizes.
 std::vector<LayerSpec> layers_of(const NetworkSpec& spec);
 
-// The most parameters a network may have to be built: as many float32 values as the
-// machine's physical memory holds. A network beyond it could never be held, so it is refused
-// before anything is allocated rather than failing partway (or being killed) in the attempt.
+// The most parameters a network may have to be built: as many float32 values as physical
+// memory holds; a larger one is refused before allocating rather than failing partway.
 int64_t buildable_parameter_limit();
 
 // Builds the layers in a Sequential, the weights drawn as `options` says (its `bias` is each

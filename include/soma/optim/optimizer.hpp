@@ -16,25 +16,17 @@ class Optimizer {
   Optimizer(const Optimizer&) = delete;
   Optimizer& operator=(const Optimizer&) = delete;
 
-  // Sets every parameter's gradient to zero, keeping its buffer (parameters that have no
-  // gradient yet keep none). Call it before each backward pass: backward() accumulates.
-  // With set_to_none the gradients are dropped instead (Tensor::clear_grad): the next
-  // backward pass writes fresh ones, skipping a zeroing pass and a read of the zeros (what
-  // train::fit does; the buffers return to soma's pool and are reused). A parameter that
-  // then gets no gradient in a step is skipped by step(), as in PyTorch, where a zeroed
-  // gradient would still have moved it by momentum or weight decay.
+  // Sets every parameter's gradient to zero, keeping its buffer. Call it before each
+  // backward pass: backward() accumulates. With set_to_none the gradients are dropped
+  // (what train::fit does: no zeroing pass); a parameter that then gets no gradient is
+  // skipped by step(), as in PyTorch, where a zeroed one would still move by momentum.
   void zero_grad(bool set_to_none = false);
   // One update of every parameter that has a gradient, in place through data(): no graph
   // is recorded. Parameters whose grad() is undefined are skipped and their state is kept.
   virtual void step() = 0;
-  // soma::backward(objective) then step(), for an objective of one value: what a training step
-  // does after the forward pass. An optimiser whose update needs nothing but the gradient
-  // (Sgd without momentum or weight decay) fuses the two: parameters without a gradient
-  // are updated during the backward pass (autograd's backward_and_update; for a layer's
-  // weight the update is the gradient's GEMM itself) and are left without a gradient. The
-  // result differs from backward() then step() only by rounding. A parameter that already
-  // holds a gradient (not dropped since an earlier backward) is not fused: it takes the
-  // sum in the usual step().
+  // soma::backward(objective) then step(), for an objective of one value. Sgd without
+  // momentum or weight decay fuses the two (backward_and_update), which differs from
+  // backward() then step() only by rounding.
   virtual void backward_and_step(const Tensor& objective);
 
   float learning_rate() const { return learning_rate_; }

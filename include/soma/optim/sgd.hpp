@@ -28,8 +28,7 @@ class Sgd : public Optimizer {
   explicit Sgd(std::vector<Tensor> parameters, SgdOptions options = {});
   void step() override;
   // Without momentum and weight decay, p = p - learning_rate * g happens during the backward
-  // pass for every parameter that has no gradient yet (see Optimizer::backward_and_step);
-  // parameters holding one from an earlier backward() take it into the usual step().
+  // pass for each parameter without a gradient; one holding a gradient takes the usual step().
   void backward_and_step(const Tensor& objective) override;
 
   // The momentum buffer b of parameter `index`: undefined until that parameter's first

@@ -1,8 +1,6 @@
-// Reuse of tensor buffers. A training step frees and allocates the same sizes every time
-// (activations, gradients, temporaries); keeping freed buffers per thread and handing
-// them out again makes a steady-state step ask the system for no tensor memory at all,
-// and saves the page faults of fresh large buffers. Sanitizer builds bypass the pool so
-// that AddressSanitizer still sees every use after free.
+// Reuse of tensor buffers: a training step allocates the same sizes every time, so freed
+// buffers kept per thread make a steady-state step ask the system for no tensor memory.
+// Sanitizer builds bypass the pool so that AddressSanitizer sees every use after free.
 #pragma once
 
 #include <cstddef>
@@ -10,10 +8,8 @@
 
 namespace soma::buffer_pool {
 
-// A 64-byte aligned block of at least `bytes` bytes. Above 3.5 MiB (a 4 MiB block or more)
-// it is, on Linux and outside sanitizer builds, a mapping of its own in whole 2 MiB pages,
-// advised to use transparent huge pages. Throws std::bad_alloc, also for a request above
-// 2^62 bytes.
+// A 64-byte aligned block of at least `bytes` bytes (from 4 MiB blocks, on Linux, a mapping
+// in whole 2 MiB huge pages). Throws std::bad_alloc, also for a request above 2^62 bytes.
 void* acquire(size_t bytes);
 // Gives a block from acquire(bytes) back; it is kept for reuse while this thread's pool
 // holds less than its limit, otherwise freed.

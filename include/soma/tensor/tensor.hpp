@@ -19,8 +19,7 @@ namespace soma {
 class Node;
 class Tensor;
 
-// What a Tensor handle points to. Public so that the autograd engine and kernels can reach
-// it; user code goes through Tensor's methods.
+// What a Tensor handle points to; public for the autograd engine, users go through Tensor.
 struct TensorImpl {
   Shape shape;
   std::shared_ptr<Storage> storage;
@@ -66,13 +65,11 @@ class Tensor {
   Tensor grad() const;
   // Sets the gradient to zero, keeping its buffer (no-op while there is none).
   void zero_grad();
-  // Drops the gradient: grad() is undefined until the next backward pass, which then writes
-  // a fresh gradient instead of adding onto a zeroed one (one pass over the buffer fewer).
+  // Drops the gradient: the next backward pass writes a fresh one (no zeroing pass).
   void clear_grad();
   // Keep the gradient of this non-leaf tensor after backward (leaves always keep theirs).
   void retain_grad();
   // The operation that produced this tensor (autograd's Node), null for a leaf.
-  // Backpropagation is autograd's soma::backward(tensor).
   const std::shared_ptr<Node>& grad_fn() const;
   // The same data, cut off from the graph: a leaf that does not require gradients.
   Tensor detach() const;
