@@ -9,17 +9,12 @@
 #include "commands.hpp"
 #include "json_writer.hpp"
 #include "soma/core/atomic_file.hpp"
+#include "soma/core/number_text.hpp"
 #include "soma/expr/differentiate.hpp"
 
 namespace soma::cli {
 
 namespace {
-
-std::string format_number(float value) {
-  char text[32];
-  std::snprintf(text, sizeof text, "%.6g", static_cast<double>(value));
-  return text;
-}
 
 std::string join_ids(const std::vector<size_t>& ids) {
   std::string text;
@@ -36,7 +31,7 @@ std::string table(const expr::Expression& expression, const expr::Assignments& v
                   const expr::GradientReport& report) {
   std::string at;
   for (const auto& [name, value] : values) {
-    at += (at.empty() ? "" : ", ") + name + "=" + format_number(value);
+    at += (at.empty() ? "" : ", ") + name + "=" + number_text(value);
   }
   std::string out = "f = " + expression.text() + (at.empty() ? "" : "   at " + at) + "\n\n";
   // One row per node, inputs first: read it top-down for the forward pass and bottom-up
@@ -45,12 +40,12 @@ std::string table(const expr::Expression& expression, const expr::Assignments& v
          pad("df/dnode", 14) + "expression\n";
   for (const expr::GradientRow& row : report.nodes) {
     out += pad("n" + std::to_string(row.id), 6) + pad(row.operation, 10) +
-           pad(join_ids(row.inputs), 12) + pad(format_number(row.value), 14) +
-           pad(format_number(row.gradient), 14) + row.source + "\n";
+           pad(join_ids(row.inputs), 12) + pad(number_text(row.value), 14) +
+           pad(number_text(row.gradient), 14) + row.source + "\n";
   }
-  out += "\nf = " + format_number(report.value) + "\n";
+  out += "\nf = " + number_text(report.value) + "\n";
   for (const auto& [name, gradient] : report.gradients) {
-    out += "df/d" + name + " = " + format_number(gradient) + "\n";
+    out += "df/d" + name + " = " + number_text(gradient) + "\n";
   }
   return out;
 }
@@ -98,17 +93,17 @@ std::string dot(const expr::GradientReport& report) {
                                   : row.operation + "\\n" + dot_escape(row.source);
     out += "  n" + std::to_string(row.id) + " [label=\"n" + std::to_string(row.id) + ": " +
            (row.operation == "var" || row.operation == "const" ? dot_escape(title) : title) +
-           "\\ngrad " + format_number(row.gradient) + "\"];\n";
+           "\\ngrad " + number_text(row.gradient) + "\"];\n";
   }
   for (const expr::GradientRow& row : report.nodes) {
     for (size_t input : row.inputs) {
       out += "  n" + std::to_string(input) + " -> n" + std::to_string(row.id) + " [label=\"" +
-             format_number(report.nodes[input].value) + "\"];\n";
+             number_text(report.nodes[input].value) + "\"];\n";
     }
   }
   const size_t last = report.nodes.size() - 1;
   out += "  f [shape=plaintext, label=\"f\"];\n  n" + std::to_string(last) + " -> f [label=\"" +
-         format_number(report.value) + "\"];\n}\n";
+         number_text(report.value) + "\"];\n}\n";
   return out;
 }
 
@@ -117,6 +112,30 @@ std::string function_list() {
   std::string list;
   for (const std::string& name : expr::function_names()) list += (list.empty() ? "" : " ") + name;
   return list;
+}
+
+// Parses EXPR and the --at values into `expression` and `values`; false (after printing
+// the error with its caret) when either is wrong.
+bool parse_expression(const std::string& text, const std::vector<std::string>& at_parts,
+                      std::optional<expr::Expression>& expression, expr::Assignments& values) {
+  std::string at_text;
+  for (const std::string& part : at_parts) at_text += (at_text.empty() ? "" : ",") + part;
+  try {
+    expression = expr::Expression::parse(text);
+  } catch (const expr::ExpressionError& error) {
+    std::fprintf(stderr, "soma grad: error: %s\n", error.render(text).c_str());
+    return false;
+  }
+  if (at_text.empty()) return true;
+  try {
+    values = expr::parse_assignments(at_text, *expression);
+  } catch (const expr::ExpressionError& error) {
+    // Shown under "--at ...", so the caret lines up with what the user typed.
+    const expr::ExpressionError shifted(error.reason(), error.column() + 5, error.length());
+    std::fprintf(stderr, "soma grad: error: %s\n", shifted.render("--at " + at_text).c_str());
+    return false;
+  }
+  return true;
 }
 
 }  // namespace
@@ -137,41 +156,15 @@ int run_grad(int argc, const char* const* argv, int first) {
   parser.add_flag("--json", "print {\"value\", \"gradients\", \"nodes\"} as JSON");
   parser.add_option("--dot", "FILE", "also write the graph in Graphviz DOT format to FILE");
 
-  ParsedArguments arguments;
-  try {
-    arguments = parser.parse(argc, argv, first);
-  } catch (const UsageError& error) {
-    std::fprintf(stderr, "soma grad: error: %s\n", error.what());
-    return exit_usage;
-  }
-  if (arguments.has("--help")) {
-    std::fputs(parser.help().c_str(), stdout);
-    return exit_ok;
-  }
+  // A UsageError goes to main, which prints "soma grad: error: ..." and returns exit_usage.
+  const std::optional<ParsedArguments> parsed = parser.parse_or_print_help(argc, argv, first);
+  if (!parsed) return exit_ok;
+  const ParsedArguments& arguments = *parsed;
 
   const std::string& text = arguments.positionals()[0];
-  std::string at_text;
-  for (const std::string& part : arguments.values("--at")) {
-    at_text += (at_text.empty() ? "" : ",") + part;
-  }
-  expr::Assignments values;
   std::optional<expr::Expression> expression;
-  try {
-    expression = expr::Expression::parse(text);
-  } catch (const expr::ExpressionError& error) {
-    std::fprintf(stderr, "soma grad: error: %s\n", error.render(text).c_str());
-    return exit_usage;
-  }
-  if (!at_text.empty()) {
-    try {
-      values = expr::parse_assignments(at_text, *expression);
-    } catch (const expr::ExpressionError& error) {
-      // Shown under "--at ...", so the caret lines up with what the user typed.
-      const expr::ExpressionError shifted(error.reason(), error.column() + 5, error.length());
-      std::fprintf(stderr, "soma grad: error: %s\n", shifted.render("--at " + at_text).c_str());
-      return exit_usage;
-    }
-  }
+  expr::Assignments values;
+  if (!parse_expression(text, arguments.values("--at"), expression, values)) return exit_usage;
 
   expr::GradientReport report;
   try {

@@ -15,6 +15,7 @@
 
 #include "arguments.hpp"
 #include "commands.hpp"
+#include "network_options.hpp"
 #include "soma/core/atomic_file.hpp"
 #include "soma/core/error.hpp"
 #include "soma/io/trained_model.hpp"
@@ -201,6 +202,24 @@ void check_drawable(viz::GraphLevel level, double parameters) {
   }
 }
 
+// The saved model (--model) or the network of --arch with initial weights from --seed.
+std::shared_ptr<nn::Sequential> network_to_draw(const ParsedArguments& arguments,
+                                                viz::GraphLevel level) {
+  check_arch_or_model(arguments);
+  if (auto path = arguments.value("--model")) {
+    std::shared_ptr<nn::Sequential> network = io::load_trained_model(*path).network;
+    check_drawable(level, static_cast<double>(network->parameter_count()));
+    return network;
+  }
+  const std::vector<int64_t> sizes = nn::parse_layer_sizes(*arguments.value("--arch"));
+  // Checked before the network exists (build_network refuses one too large to hold).
+  check_drawable(level,
+                 static_cast<double>(nn::parameter_count(nn::layers_of({.layer_sizes = sizes}))));
+  const nn::NetworkSpec spec = read_network_spec(arguments, sizes);
+  Generator generator(read_seed(arguments, 0));
+  return nn::build_network(spec, generator);
+}
+
 }  // namespace
 
 int run_graph(int argc, const char* const* argv, int first) {
@@ -212,19 +231,14 @@ int run_graph(int argc, const char* const* argv, int first) {
       "FILE.png are drawn by Graphviz's dot.\n"
       "Activations: " +
           activation_names() + ".");
-  parser.add_option("--arch", "SIZES", "layer sizes, e.g. 2-3-1");
-  parser.add_option("--activation", "NAME", "hidden activation (default relu)");
-  parser.add_option("--output-activation", "NAME", "output activation (default identity)");
-  parser.add_option("--dropout", "P", "dropout of rate P after each hidden layer (default 0)");
+  add_network_options(parser, "layer sizes, e.g. 2-3-1", "identity");
   parser.add_option("--seed", "N", "seed of the initial weights (default 0)");
   parser.add_option("--model", "MODEL", "draw a saved model, with its trained weights");
   parser.add_option("--level", "LEVEL", "neuron, layer or operator (default neuron)");
   parser.add_option("--out", "FILE", "FILE.dot, FILE.svg or FILE.png");
-  const ParsedArguments arguments = parser.parse(argc, argv, first);
-  if (arguments.has("--help")) {
-    std::fputs(parser.help().c_str(), stdout);
-    return exit_ok;
-  }
+  const std::optional<ParsedArguments> parsed = parser.parse_or_print_help(argc, argv, first);
+  if (!parsed) return exit_ok;
+  const ParsedArguments& arguments = *parsed;
   const auto out = arguments.value("--out");
   if (!out) throw UsageError("--out FILE is required (.dot, .svg or .png)");
   const std::string extension = std::filesystem::path(*out).extension().string();
@@ -233,31 +247,7 @@ int run_graph(int argc, const char* const* argv, int first) {
   }
   const viz::GraphLevel level =
       viz::parse_graph_level(arguments.value("--level").value_or("neuron"));
-  std::shared_ptr<nn::Sequential> network;
-  if (auto path = arguments.value("--model")) {
-    if (arguments.has("--arch")) throw UsageError("give --arch or --model, not both");
-    network = io::load_trained_model(*path).network;
-    check_drawable(level, static_cast<double>(network->parameter_count()));
-  } else if (auto arch = arguments.value("--arch")) {
-    nn::NetworkSpec spec{.layer_sizes = nn::parse_layer_sizes(*arch)};
-    // Checked before the network exists (build_network refuses one too large to hold).
-    check_drawable(level, static_cast<double>(nn::parameter_count(nn::layers_of(spec))));
-    if (auto name = arguments.value("--activation"))
-      spec.hidden_activation = nn::parse_activation(*name);
-    if (auto name = arguments.value("--output-activation")) {
-      spec.output_activation = nn::parse_activation(*name);
-    }
-    if (auto rate = arguments.value("--dropout")) {
-      spec.dropout = static_cast<float>(parse_real("--dropout", *rate, 0.0, 0.999));
-    }
-    Generator generator(static_cast<uint64_t>(
-        arguments.has("--seed") ? parse_integer("--seed", *arguments.value("--seed"), 0, INT64_MAX)
-                                : 0));
-    network = nn::build_network(spec, generator);
-  } else {
-    throw UsageError("--arch SIZES or --model MODEL is required");
-  }
-  const std::string dot = viz::network_to_dot(*network, level);
+  const std::string dot = viz::network_to_dot(*network_to_draw(arguments, level), level);
   if (extension == ".dot") {
     write_file_atomically(*out, dot);
   } else {

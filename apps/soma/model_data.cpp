@@ -2,6 +2,7 @@
 #include "model_data.hpp"
 
 #include "data_source.hpp"
+#include "network_options.hpp"
 #include "soma/core/error.hpp"
 #include "soma/data/csv.hpp"
 
@@ -17,10 +18,7 @@ data::Dataset load_data_for_model(const ParsedArguments& arguments, const io::Tr
                            model.class_names};
     dataset = data::load_csv_with_schema(source, schema);
   } else {
-    const auto seed = static_cast<uint64_t>(
-        arguments.has("--seed") ? parse_integer("--seed", *arguments.value("--seed"), 0, INT64_MAX)
-                                : 1);
-    dataset = load_data(arguments, seed).dataset;
+    dataset = load_data(arguments, read_seed(arguments, 1)).dataset;
     if (dataset.is_classification() != model.is_classification()) {
       throw UsageError("--data " + source + " is " +
                        (dataset.is_classification() ? "classification" : "regression") +

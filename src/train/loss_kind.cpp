@@ -123,4 +123,38 @@ std::vector<int64_t> predicted_classes(LossKind kind, const Tensor& outputs) {
   return classes;
 }
 
+std::optional<TaskOutput> output_for_task(bool classification, int64_t classes, int64_t targets,
+                                          int64_t outputs) {
+  using nn::ActivationKind;
+  if (!classification) {
+    if (outputs != targets) return std::nullopt;
+    return TaskOutput{ActivationKind::identity, LossKind::squared_error};
+  }
+  if (outputs == 1 && classes == 2) {
+    return TaskOutput{ActivationKind::sigmoid, LossKind::binary_cross_entropy};
+  }
+  if (outputs == classes)
+    return TaskOutput{ActivationKind::softmax, LossKind::softmax_cross_entropy};
+  return std::nullopt;
+}
+
+std::optional<OutputChoice> output_choice(nn::ActivationKind activation, LossKind loss) {
+  using nn::ActivationKind;
+  if (activation == ActivationKind::sigmoid && loss == LossKind::binary_cross_entropy) {
+    return OutputChoice{ActivationKind::identity, ActivationKind::sigmoid,
+                        LossKind::binary_cross_entropy_with_logits};
+  }
+  if (loss == LossKind::softmax_cross_entropy) {
+    if (activation != ActivationKind::identity && activation != ActivationKind::softmax) {
+      return std::nullopt;
+    }
+    return OutputChoice{ActivationKind::identity, ActivationKind::softmax, loss};
+  }
+  if (loss == LossKind::binary_cross_entropy_with_logits) {
+    if (activation != ActivationKind::identity) return std::nullopt;
+    return OutputChoice{ActivationKind::identity, ActivationKind::sigmoid, loss};
+  }
+  return OutputChoice{activation, ActivationKind::identity, loss};
+}
+
 }  // namespace soma::train

@@ -59,5 +59,54 @@ TEST(LossKind, PredictedClasses) {
             (std::vector<int64_t>{1, 0}));
 }
 
+TEST(LossKind, TheTaskChoosesTheOutputActivationAndLoss) {
+  using nn::ActivationKind;
+  const auto two_classes_one_output = output_for_task(true, 2, 1, 1);
+  ASSERT_TRUE(two_classes_one_output.has_value());
+  EXPECT_EQ(two_classes_one_output->activation, ActivationKind::sigmoid);
+  EXPECT_EQ(two_classes_one_output->loss, LossKind::binary_cross_entropy);
+  const auto output_per_class = output_for_task(true, 3, 1, 3);
+  ASSERT_TRUE(output_per_class.has_value());
+  EXPECT_EQ(output_per_class->activation, ActivationKind::softmax);
+  EXPECT_EQ(output_per_class->loss, LossKind::softmax_cross_entropy);
+  const auto regression = output_for_task(false, 0, 2, 2);
+  ASSERT_TRUE(regression.has_value());
+  EXPECT_EQ(regression->activation, ActivationKind::identity);
+  EXPECT_EQ(regression->loss, LossKind::squared_error);
+  EXPECT_FALSE(output_for_task(true, 3, 1, 1).has_value());   // 1 output, 3 classes
+  EXPECT_FALSE(output_for_task(true, 2, 1, 3).has_value());   // 3 outputs, 2 classes
+  EXPECT_FALSE(output_for_task(false, 0, 2, 1).has_value());  // 1 output, 2 targets
+}
+
+TEST(LossKind, SigmoidAndSoftmaxWithTheirLossesTrainOnLogits) {
+  using nn::ActivationKind;
+  const auto sigmoid = output_choice(ActivationKind::sigmoid, LossKind::binary_cross_entropy);
+  ASSERT_TRUE(sigmoid.has_value());
+  EXPECT_EQ(sigmoid->layer, ActivationKind::identity);
+  EXPECT_EQ(sigmoid->head, ActivationKind::sigmoid);
+  EXPECT_EQ(sigmoid->loss, LossKind::binary_cross_entropy_with_logits);
+  const auto softmax = output_choice(ActivationKind::softmax, LossKind::softmax_cross_entropy);
+  ASSERT_TRUE(softmax.has_value());
+  EXPECT_EQ(softmax->layer, ActivationKind::identity);
+  EXPECT_EQ(softmax->head, ActivationKind::softmax);
+  EXPECT_EQ(softmax->loss, LossKind::softmax_cross_entropy);
+  // A loss on raw outputs takes its head; after another activation it is refused.
+  const auto logits =
+      output_choice(ActivationKind::identity, LossKind::binary_cross_entropy_with_logits);
+  ASSERT_TRUE(logits.has_value());
+  EXPECT_EQ(logits->head, ActivationKind::sigmoid);
+  EXPECT_EQ(output_choice(ActivationKind::identity, LossKind::softmax_cross_entropy)->head,
+            ActivationKind::softmax);
+  EXPECT_FALSE(output_choice(ActivationKind::tanh, LossKind::softmax_cross_entropy).has_value());
+  EXPECT_FALSE(output_choice(ActivationKind::sigmoid, LossKind::binary_cross_entropy_with_logits)
+                   .has_value());
+  // Anything else is a real last layer with no head.
+  const auto tanh_mse = output_choice(ActivationKind::tanh, LossKind::squared_error);
+  ASSERT_TRUE(tanh_mse.has_value());
+  EXPECT_EQ(tanh_mse->layer, ActivationKind::tanh);
+  EXPECT_EQ(tanh_mse->head, ActivationKind::identity);
+  EXPECT_EQ(tanh_mse->loss, LossKind::squared_error);
+}
+
 }  // namespace
 }  // namespace soma::train

@@ -3,10 +3,12 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string_view>
 #include <vector>
 
 #include "soma/data/dataset.hpp"
+#include "soma/nn/activation_layer.hpp"
 
 namespace soma::train {
 
@@ -32,5 +34,29 @@ Tensor compute_loss(LossKind kind, const Tensor& outputs, const Tensor& prepared
 // The class each row of outputs predicts: argmax for several outputs; for one output the
 // threshold that matches the loss (0 on logits, 0.5 otherwise).
 std::vector<int64_t> predicted_classes(LossKind kind, const Tensor& outputs);
+
+// The output activation and loss a task calls for: two classes and one output -> sigmoid
+// and binary cross-entropy; one output per class -> softmax and cross-entropy; as many
+// outputs as regression targets -> identity and squared error. nullopt when `outputs` fit
+// neither the classes nor the targets (`classes` is read for classification only,
+// `targets` for regression only).
+struct TaskOutput {
+  nn::ActivationKind activation = nn::ActivationKind::identity;
+  LossKind loss = LossKind::squared_error;
+};
+std::optional<TaskOutput> output_for_task(bool classification, int64_t classes, int64_t targets,
+                                          int64_t outputs);
+
+// How a network trains with an output activation and a loss. Sigmoid + binary
+// cross-entropy and softmax + cross-entropy train on logits (stable and fused): the
+// activation then becomes the prediction head instead of a layer. The two losses on raw
+// outputs take the matching head. nullopt for a loss on raw outputs (cross_entropy,
+// bce_with_logits) after any activation other than identity or its own.
+struct OutputChoice {
+  nn::ActivationKind layer = nn::ActivationKind::identity;  // a real last layer, or identity
+  nn::ActivationKind head = nn::ActivationKind::identity;   // applied at prediction time
+  LossKind loss = LossKind::squared_error;
+};
+std::optional<OutputChoice> output_choice(nn::ActivationKind activation, LossKind loss);
 
 }  // namespace soma::train

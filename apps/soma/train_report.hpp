@@ -1,0 +1,31 @@
+// What `soma train` writes when training is done: the model file and pictures (--save,
+// --plot, --curves), then the report, as text or as one JSON object (--json).
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "arguments.hpp"
+#include "data_source.hpp"
+#include "soma/io/trained_model.hpp"
+#include "soma/train/fit.hpp"
+
+namespace soma::cli {
+
+// Writes the model, then the pictures, each atomically; returns "model: PATH", ... for the
+// report.
+std::vector<std::string> write_outputs(const ParsedArguments& arguments, const LoadedData& data,
+                                       const io::TrainedModel& model,
+                                       const train::History& history);
+
+// The best epoch's results, the history and the network as one JSON object on stdout.
+void print_json_report(const io::TrainedModel& model, const std::string& architecture,
+                       const train::History& history, double seconds, bool classification);
+
+// What was trained, how long it took, the best epoch's results (with validation when
+// `validated`) and the files `written`, on stdout.
+void print_text_report(const io::TrainedModel& model, const train::History& history, double seconds,
+                       bool classification, bool validated,
+                       const std::vector<std::string>& written);
+
+}  // namespace soma::cli
