@@ -64,7 +64,7 @@ TEST(ActivationTable, EveryElementwiseEntryHasAnOpCase) {
   for (const ActivationFunction& function : activation_functions()) {
     if (!function.elementwise) continue;
     EXPECT_EQ(std::count(cases.begin(), cases.end(), std::string(function.name)), 1)
-        << "no line \"" << function.name << "\" in op_cases()";
+        << "no line \"" << function.name << "\" in op_cases";
   }
 }
 

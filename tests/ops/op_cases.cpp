@@ -1,7 +1,7 @@
 // The op table: every differentiable op of soma, on several shapes, with its backpropagated
 // gradient checked against finite differences (as ggml's test-backend-ops does).
 //
-// HOW TO ADD A CASE FOR A NEW OP: add one line to op_cases() below,
+// HOW TO ADD A CASE FOR A NEW OP: add one line to the table op_cases below,
 //     {"my_op_bias_row", [](const Inputs& x) { return my_op(x[0], x[1]); }, {{5, 3}, {3}}, {any}},
 // that is: a unique name (letters, digits and _), the op applied to the inputs x[0], x[1], ...,
 // the input shapes ({} is a 0-d scalar), and the domain the inputs are drawn from: one for
@@ -10,8 +10,8 @@
 // harness draws the inputs from a fixed-seed generator, reduces the output to a scalar as
 // sum(output * fixed random weights), so every output element counts with its own weight,
 // and runs soma::check_gradients, printing its report when the check fails.
-// Add a line to value_cases() at the end too: a forward value worked out by hand, because a
-// gradient check alone passes a wrong forward whose derivative is consistently wrong.
+// Add a line to the table value_cases at the end too: a forward value worked out by hand,
+// because a gradient check alone passes a wrong forward whose derivative is consistently wrong.
 // An activation of the table (src/ops/activation.cpp) needs a line named after it, as
 // {"gelu", [](const Inputs& x) { return activate("gelu", x[0]); }, {{3, 4}}, {any}}
 // (tests/ops/activation_test.cpp checks); its values against PyTorch's are checked there.
@@ -60,8 +60,7 @@ void PrintTo(const OpCase& op_case, std::ostream* out) {
 const std::vector<int64_t> labels_4 = {2, 0, 1, 2};
 
 // clang-format off
-std::vector<OpCase> op_cases() {
-  return {
+const std::vector<OpCase> op_cases = {
     // --- element-wise arithmetic, with every kind of broadcasting ---
     {"add_same_shape", [](const Inputs& x) { return add(x[0], x[1]); }, {{3, 4}, {3, 4}}, {any}},
     {"add_scalar_and_matrix", [](const Inputs& x) { return add(x[0], x[1]); }, {{}, {3, 4}}, {any}},
@@ -207,8 +206,7 @@ std::vector<OpCase> op_cases() {
     // --- small networks ---
     {"layer_sigmoid", [](const Inputs& x) { return sigmoid(matmul(x[0], x[1]) + x[2]); }, {{4, 3}, {3, 2}, {2}}, {any}},
     {"two_layer_classifier", [](const Inputs& x) { return softmax_cross_entropy(matmul(tanh(matmul(x[0], x[1]) + x[2]), x[3]), labels_4); }, {{4, 3}, {3, 5}, {5}, {5, 3}}, {any}},
-  };
-}
+};
 // clang-format on
 
 // Each case is its own test, named after its entry.
@@ -252,7 +250,7 @@ TEST_P(OpGradientTest, MatchesFiniteDifferences) {
   EXPECT_EQ(report.inputs.size(), inputs.size());
 }
 
-INSTANTIATE_TEST_SUITE_P(Ops, OpGradientTest, ::testing::ValuesIn(op_cases()), case_name<OpCase>);
+INSTANTIATE_TEST_SUITE_P(Ops, OpGradientTest, ::testing::ValuesIn(op_cases), case_name<OpCase>);
 
 // step's derivative is exactly 0 (the gradient check above only shows it is near 0).
 TEST(OpGradientExactTest, StepPassesNoGradient) {
@@ -298,8 +296,7 @@ const float ln2 = std::log(2.0f);
 const float ln3 = std::log(3.0f);
 
 // clang-format off
-std::vector<ValueCase> value_cases() {
-  return {
+const std::vector<ValueCase> value_cases = {
     {"add_bias_row", [] { return add(a23(), row3()); }, {2, 3}, {11, 22, 33, 14, 25, 36}},
     {"add_column", [] { return add(a23(), column2()); }, {2, 3}, {2, 3, 4, 6, 7, 8}},
     {"add_scalar", [] { return add(scalar(1), a23()); }, {2, 3}, {2, 3, 4, 5, 6, 7}},
@@ -360,8 +357,7 @@ std::vector<ValueCase> value_cases() {
     {"binary_cross_entropy_with_logits", [] { return binary_cross_entropy_with_logits(tensor({0, ln3}), tensor({1, 0})); }, {}, {1.5f * ln2}},
     // Row 0: -log softmax(0, ln 3)[1] = -log 0.75; row 1: -log softmax(0, 0)[0] = log 2.
     {"softmax_cross_entropy", [] { return softmax_cross_entropy(tensor({{0, ln3}, {0, 0}}), std::vector<int64_t>{1, 0}); }, {}, {(-std::log(0.75f) + ln2) / 2}},
-  };
-}
+};
 // clang-format on
 
 class OpValueTest : public ::testing::TestWithParam<ValueCase> {};
@@ -378,8 +374,7 @@ TEST_P(OpValueTest, MatchesTheHandComputedValue) {
   }
 }
 
-INSTANTIATE_TEST_SUITE_P(Ops, OpValueTest, ::testing::ValuesIn(value_cases()),
-                         case_name<ValueCase>);
+INSTANTIATE_TEST_SUITE_P(Ops, OpValueTest, ::testing::ValuesIn(value_cases), case_name<ValueCase>);
 
 }  // namespace
 
@@ -387,7 +382,7 @@ INSTANTIATE_TEST_SUITE_P(Ops, OpValueTest, ::testing::ValuesIn(value_cases()),
 namespace soma {
 std::vector<std::string> op_case_names() {
   std::vector<std::string> names;
-  for (const OpCase& op_case : op_cases()) names.push_back(op_case.name);
+  for (const OpCase& op_case : op_cases) names.push_back(op_case.name);
   return names;
 }
 }  // namespace soma
