@@ -11,6 +11,7 @@
 #include "expr/text.hpp"
 #include "soma/autograd/engine.hpp"
 #include "soma/autograd/graph_trace.hpp"
+#include "soma/core/number_text.hpp"
 #include "soma/ops/activation.hpp"
 #include "soma/ops/arithmetic.hpp"
 #include "soma/ops/math.hpp"
@@ -18,12 +19,6 @@
 namespace soma::expr {
 
 namespace {
-
-std::string format_value(float value) {
-  char text[32];
-  std::snprintf(text, sizeof text, "%g", static_cast<double>(value));
-  return text;
-}
 
 bool is_name(std::string_view text) {
   if (text.empty() || std::isdigit(static_cast<unsigned char>(text[0]))) return false;
@@ -98,8 +93,8 @@ class GraphBuilder {
         break;
     }
     if (!std::isfinite(result.item())) {
-      fail(index, "the value of " + quoted(index) + " is not finite (" +
-                      format_value(result.item()) + ")");
+      fail(index,
+           "the value of " + quoted(index) + " is not finite (" + number_text(result.item()) + ")");
     }
     origin_.try_emplace(result.impl(), index);
     return result;
@@ -140,19 +135,18 @@ class GraphBuilder {
     const float base = value_of(left);
     const float exponent = value_of(right);
     if (base == 0.0f && exponent < 0.0f) {
-      fail(index, "division by zero: 0 raised to the negative power " + format_value(exponent));
+      fail(index, "division by zero: 0 raised to the negative power " + number_text(exponent));
     }
     if (base < 0.0f && exponent != std::nearbyint(exponent)) {
-      fail(index, "the negative number " + format_value(base) +
-                      " raised to the non-integer power " + format_value(exponent) +
-                      " is not a real number");
+      fail(index, "the negative number " + number_text(base) + " raised to the non-integer power " +
+                      number_text(exponent) + " is not a real number");
     }
     if (node(right).kind == ExprNode::Kind::number) return pow(a, exponent);
     if (base <= 0.0f) {
       fail(left,
            "a variable exponent needs a positive base (its derivative uses log of the "
            "base), but " +
-               quoted(left) + " is " + format_value(base));
+               quoted(left) + " is " + number_text(base));
     }
     return pow(a, b);
   }
@@ -170,14 +164,14 @@ class GraphBuilder {
     if (f == "log") {
       if (value_of(argument) <= 0.0f) {
         fail(index, "log of a non-positive number: " + quoted(argument) + " is " +
-                        format_value(value_of(argument)));
+                        number_text(value_of(argument)));
       }
       return log(x);
     }
     if (f == "sqrt") {
       if (value_of(argument) < 0.0f) {
         fail(index, "sqrt of a negative number: " + quoted(argument) + " is " +
-                        format_value(value_of(argument)));
+                        number_text(value_of(argument)));
       }
       return sqrt(x);
     }
@@ -275,7 +269,7 @@ class RowText {
       case ExprNode::Kind::call:
         return n.name + "(" + operand(n.operands[0]) + ")";
       default:
-        return format_value(n.number);  // a long literal: "0.50000000...0" is 0.5
+        return number_text(n.number);  // a long literal: "0.50000000...0" is 0.5
     }
   }
 
@@ -287,7 +281,7 @@ class RowText {
     const auto row = row_of_.find(builder_.tensor(index).impl());
     if (row != row_of_.end()) return "n" + std::to_string(row->second);
     // Only a constant exponent has no row of its own (pow by a constant reads one input).
-    return format_value(n.number);
+    return number_text(n.number);
   }
 
   const Expression& expression_;
@@ -358,7 +352,7 @@ GradientReport differentiate(const Expression& expression, const Assignments& va
       if (std::isfinite(gradient)) continue;
       const ExprNode& culprit = expression.nodes()[origins[id]];
       throw ExpressionError("the derivative of " + subject(id) + " with respect to " +
-                                subject(input) + " is not finite here (" + format_value(gradient) +
+                                subject(input) + " is not finite here (" + number_text(gradient) +
                                 ")",
                             culprit.begin, culprit.end - culprit.begin);
     }

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "soma/core/error.hpp"
+#include "soma/core/number_text.hpp"
 #include "soma/nn/layer_registry.hpp"
 #include "soma/ops/activation.hpp"
 
@@ -14,10 +15,9 @@ namespace soma::viz {
 
 namespace {
 
+// Weights and biases with three significant digits: a drawing's labels stay short.
 std::string number(float value) {
-  char text[32];
-  std::snprintf(text, sizeof text, "%.3g", static_cast<double>(value));
-  return text;
+  return number_text(value, 3);
 }
 
 // The activation table's label of the identity ("Identity"), which draws as no operation.

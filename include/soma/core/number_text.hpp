@@ -5,8 +5,8 @@
 
 namespace soma {
 
-// `value` with six significant digits, as printf's "%.6g" (and std::ostream by default)
-// writes it: 0.1, 1e-08, 123457, inf, nan.
-std::string number_text(float value);
+// `value` with six significant digits (or `significant_digits`), as printf's "%.6g" (and
+// std::ostream by default) writes it: 0.1, 1e-08, 123457, inf, nan.
+std::string number_text(float value, int significant_digits = 6);
 
 }  // namespace soma
