@@ -19,10 +19,9 @@ TopologicalOrder topological_order(const Tensor& root) {
         "backward: the tensor does not require gradients (no input was marked with "
         "set_requires_grad, or it was computed under NoGradGuard)");
   }
-  // Depth-first post-order with an explicit stack of (tensor, next input to visit). A
-  // tensor is in `position` from its first visit (absent: on the stack), and gets its
-  // position when it leaves the stack, after all its inputs. Each array has room for a
-  // training step's graph from the start: one allocation each per pass.
+  // Depth-first post-order, a stack of (tensor, next input to visit). A tensor is in
+  // `position` from its first visit (absent: on the stack) and gets its position when it
+  // leaves the stack, after its inputs. Room for a step's graph: one allocation per array.
   TopologicalOrder order{{}, PointerIndex(32)};
   order.tensors.reserve(32);
   std::vector<std::pair<Tensor, size_t>> stack;
@@ -70,10 +69,9 @@ void add_to_grad(TensorImpl& tensor, const Tensor& gradient) {
   kernels::axpy(gradient.numel(), 1.0f, gradient.data(), tensor.grad->storage->data());
 }
 
-// sum += contribution, for a tensor used several times. Before the second contribution a
-// sum that anything else refers to (add's backward hands one tensor to both inputs; the
-// seed is the caller's) is copied, so that the engine writes only into its own buffers.
-// 1 x contribution is exact: the result is bit for bit sum + contribution.
+// sum += contribution (exact: 1 x c), for a tensor used several times. A sum that anything
+// else refers to (add's backward hands one tensor to both inputs; the seed is the caller's)
+// is copied first: the engine writes only into its own buffers.
 void add_to_sum(Tensor& sum, const Tensor& contribution) {
   if (!sum.defined()) {
     sum = contribution;
@@ -126,8 +124,7 @@ void backpropagate(const TopologicalOrder& order, const Tensor& seed, bool retai
     if (tensor.retains_grad) add_to_grad(tensor, gradient);
     Node& node = *tensor.grad_fn;
     const std::vector<Tensor>& inputs = node.inputs();
-    // A leaf input may take its share straight into a buffer: its route's, if that lets
-    // nodes write, or the gradient it has already.
+    // A leaf input may take its share straight into its route's buffer or its own grad.
     std::array<Node::LeafTarget, 32> targets{};
     for (size_t i = 0; i < inputs.size(); ++i) {
       TensorImpl& input = *inputs[i].impl();

@@ -64,38 +64,35 @@ Initializer Initializer::parse(std::string_view text) {
   const std::string_view name = text.substr(0, colon);
   const std::string_view arguments =
       colon == std::string_view::npos ? std::string_view() : text.substr(colon + 1);
+  const auto error = [text](const std::string& problem) {
+    return Error("initializer '" + std::string(text) + "'" + problem);
+  };
   for (const auto& [known, kind] : names) {
     if (name != known) continue;
     const bool takes_one = kind == Kind::constant;
     const bool takes_two = kind == Kind::uniform || kind == Kind::normal;
     if (!takes_one && !takes_two) {
-      if (colon != std::string_view::npos) {
-        throw Error("initializer '" + std::string(text) + "' takes no arguments");
-      }
+      if (colon != std::string_view::npos) throw error(" takes no arguments");
       return {kind};
     }
     if (colon == std::string_view::npos) {
-      throw Error("initializer '" + std::string(text) + "' needs " +
+      throw error(std::string(" needs ") +
                   (takes_one ? "a value, e.g. constant:0.1"
                              : "two values, e.g. " + std::string(name) + ":0,0.1"));
     }
     const size_t comma = arguments.find(',');
     if (takes_one) {
-      if (comma != std::string_view::npos) {
-        throw Error("initializer '" + std::string(text) + "' takes one value");
-      }
+      if (comma != std::string_view::npos) throw error(" takes one value");
       return {kind, parse_number(arguments, text)};
     }
-    if (comma == std::string_view::npos) {
-      throw Error("initializer '" + std::string(text) + "' needs two values separated by ','");
-    }
+    if (comma == std::string_view::npos) throw error(" needs two values separated by ','");
     Initializer result{kind, parse_number(arguments.substr(0, comma), text),
                        parse_number(arguments.substr(comma + 1), text)};
     if (kind == Kind::uniform && !(result.first <= result.second)) {
-      throw Error("initializer '" + std::string(text) + "': low must not exceed high");
+      throw error(": low must not exceed high");
     }
     if (kind == Kind::normal && result.second < 0.0f) {
-      throw Error("initializer '" + std::string(text) + "': the stddev must be non-negative");
+      throw error(": the stddev must be non-negative");
     }
     return result;
   }

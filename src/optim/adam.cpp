@@ -14,21 +14,15 @@ namespace soma {
 namespace {
 
 void check_options(const char* name, const AdamOptions& options) {
-  const std::string prefix = std::string(name) + ": ";
-  if (!(options.beta1 >= 0.0f && options.beta1 < 1.0f)) {
-    throw Error(prefix + "beta1 must be in [0, 1), got " + number_text(options.beta1));
-  }
-  if (!(options.beta2 >= 0.0f && options.beta2 < 1.0f)) {
-    throw Error(prefix + "beta2 must be in [0, 1), got " + number_text(options.beta2));
-  }
-  if (!(std::isfinite(options.epsilon) && options.epsilon >= 0.0f)) {
-    throw Error(prefix + "epsilon must be non-negative and finite, got " +
-                number_text(options.epsilon));
-  }
-  if (!(std::isfinite(options.weight_decay) && options.weight_decay >= 0.0f)) {
-    throw Error(prefix + "weight decay must be non-negative and finite, got " +
-                number_text(options.weight_decay));
-  }
+  const auto require = [name](bool holds, const char* rule, float value) {
+    if (!holds) throw Error(std::string(name) + ": " + rule + ", got " + number_text(value));
+  };
+  require(options.beta1 >= 0.0f && options.beta1 < 1.0f, "beta1 must be in [0, 1)", options.beta1);
+  require(options.beta2 >= 0.0f && options.beta2 < 1.0f, "beta2 must be in [0, 1)", options.beta2);
+  require(std::isfinite(options.epsilon) && options.epsilon >= 0.0f,
+          "epsilon must be non-negative and finite", options.epsilon);
+  require(std::isfinite(options.weight_decay) && options.weight_decay >= 0.0f,
+          "weight decay must be non-negative and finite", options.weight_decay);
 }
 
 AdamOptions as_adam_options(const AdamWOptions& options) {

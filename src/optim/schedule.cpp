@@ -12,18 +12,11 @@ namespace soma {
 
 namespace {
 
-void check_initial(const char* name, float initial) {
-  if (!(std::isfinite(initial) && initial > 0.0f)) {
-    throw Error(std::string(name) +
-                ": the initial learning rate must be positive and finite, got " +
-                number_text(initial));
-  }
-}
-
-void check_gamma(const char* name, float gamma) {
-  if (!(std::isfinite(gamma) && gamma > 0.0f)) {
-    throw Error(std::string(name) + ": gamma must be positive and finite, got " +
-                number_text(gamma));
+// Throws "NAME: WHAT must be positive and finite, got VALUE".
+void check_positive(const char* name, const char* what, float value) {
+  if (!(std::isfinite(value) && value > 0.0f)) {
+    throw Error(std::string(name) + ": " + what + " must be positive and finite, got " +
+                number_text(value));
   }
 }
 
@@ -48,7 +41,7 @@ void LearningRateSchedule::apply(Optimizer& optimizer, int epoch) const {
 }
 
 ConstantSchedule::ConstantSchedule(float learning_rate) : learning_rate_(learning_rate) {
-  check_initial("ConstantSchedule", learning_rate);
+  check_positive("ConstantSchedule", "the initial learning rate", learning_rate);
 }
 
 float ConstantSchedule::learning_rate_at(int epoch) const {
@@ -58,9 +51,9 @@ float ConstantSchedule::learning_rate_at(int epoch) const {
 
 StepSchedule::StepSchedule(float initial, int step_size, float gamma)
     : initial_(initial), step_size_(step_size), gamma_(gamma) {
-  check_initial("StepSchedule", initial);
+  check_positive("StepSchedule", "the initial learning rate", initial);
   check_at_least_one("StepSchedule", "step size", step_size, " epoch");
-  check_gamma("StepSchedule", gamma);
+  check_positive("StepSchedule", "gamma", gamma);
 }
 
 float StepSchedule::learning_rate_at(int epoch) const {
@@ -71,8 +64,8 @@ float StepSchedule::learning_rate_at(int epoch) const {
 
 ExponentialSchedule::ExponentialSchedule(float initial, float gamma)
     : initial_(initial), gamma_(gamma) {
-  check_initial("ExponentialSchedule", initial);
-  check_gamma("ExponentialSchedule", gamma);
+  check_positive("ExponentialSchedule", "the initial learning rate", initial);
+  check_positive("ExponentialSchedule", "gamma", gamma);
 }
 
 float ExponentialSchedule::learning_rate_at(int epoch) const {
@@ -82,7 +75,7 @@ float ExponentialSchedule::learning_rate_at(int epoch) const {
 
 CosineSchedule::CosineSchedule(float initial, int total_epochs, float minimum)
     : initial_(initial), total_epochs_(total_epochs), minimum_(minimum) {
-  check_initial("CosineSchedule", initial);
+  check_positive("CosineSchedule", "the initial learning rate", initial);
   check_at_least_one("CosineSchedule", "total epochs", total_epochs);
   if (!(minimum >= 0.0f && minimum <= initial)) {
     throw Error("CosineSchedule: the minimum learning rate must be in [0, initial = " +

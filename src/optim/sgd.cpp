@@ -16,17 +16,15 @@ namespace soma {
 namespace {
 
 void check_options(const SgdOptions& options) {
-  if (!(std::isfinite(options.momentum) && options.momentum >= 0.0f)) {
-    throw Error("Sgd: momentum must be non-negative and finite, got " +
-                number_text(options.momentum));
-  }
-  if (!(options.dampening >= 0.0f && options.dampening <= 1.0f)) {
-    throw Error("Sgd: dampening must be in [0, 1], got " + number_text(options.dampening));
-  }
-  if (!(std::isfinite(options.weight_decay) && options.weight_decay >= 0.0f)) {
-    throw Error("Sgd: weight decay must be non-negative and finite, got " +
-                number_text(options.weight_decay));
-  }
+  const auto require = [](bool holds, const char* rule, float value) {
+    if (!holds) throw Error(std::string("Sgd: ") + rule + ", got " + number_text(value));
+  };
+  require(std::isfinite(options.momentum) && options.momentum >= 0.0f,
+          "momentum must be non-negative and finite", options.momentum);
+  require(options.dampening >= 0.0f && options.dampening <= 1.0f, "dampening must be in [0, 1]",
+          options.dampening);
+  require(std::isfinite(options.weight_decay) && options.weight_decay >= 0.0f,
+          "weight decay must be non-negative and finite", options.weight_decay);
   if (options.nesterov && (options.momentum <= 0.0f || options.dampening != 0.0f)) {
     throw Error("Sgd: Nesterov momentum requires momentum > 0 and dampening == 0, got momentum " +
                 number_text(options.momentum) + " and dampening " + number_text(options.dampening));

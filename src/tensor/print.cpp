@@ -92,8 +92,8 @@ class Printer {
     const int64_t extent = shape_[dim];
     const int64_t stride = shape_.stride(dim);
     const bool last_dim = dim == shape_.rank() - 1;
-    // Between entries: ", " in the last dimension; otherwise a line break, plus a blank
-    // line between blocks of 3-d and deeper arrays, as NumPy does ("..." included).
+    // Between entries: ", " in the last dimension, else line breaks (blank lines between
+    // blocks of 3-d and deeper arrays, as NumPy does, "..." included).
     std::string separator = last_dim ? ", " : ",";
     if (!last_dim) {
       separator.append(static_cast<size_t>(shape_.rank() - dim - 1), '\n');

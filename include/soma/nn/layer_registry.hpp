@@ -19,8 +19,7 @@
 
 namespace soma::nn {
 
-// What building a layer draws on: the weights' initialisers and generator, and a generator
-// for the seeds of layers' own streams (dropout's masks), apart from the weights'.
+// What building draws on: the weights' initialisers and generator; seeds for dropout's masks.
 struct LayerBuild {
   Initializer weight_init;
   Initializer bias_init;
@@ -28,12 +27,10 @@ struct LayerBuild {
   Generator& seeds;
 };
 
-// How the drawings (viz/network_graph) show a layer: as a stage's X W + b (parameters
-// "weight", inputs x outputs, and "bias"), as the activation g after it, or as dropout.
+// How viz/network_graph draws a layer: X W + b ("weight" inputs x outputs, "bias"), g, dropout.
 enum class LayerRole { affine, activation, dropout };
 
-// A parameter's name in its layer and its extents: numbers, as a declared layer may be far
-// larger than a Shape can hold.
+// A parameter's name and extents: numbers, as a declared layer may exceed what a Shape holds.
 struct ParameterExtents {
   std::string name;
   std::vector<int64_t> extents;
@@ -50,9 +47,8 @@ struct LayerSpec {
   std::function<std::shared_ptr<Module>(const LayerBuild&)> build{};
 };
 
-// A registry entry: the keyword that starts its lines, a line the tests round-trip, and the
-// reader of the rest of a line (throws soma::Error saying what is wrong; the caller adds
-// which line).
+// A registry entry: the keyword starting its lines, a line the tests round-trip, and the
+// reader of the rest of a line (throws soma::Error; the caller adds which line).
 struct LayerType {
   std::string_view keyword;
   std::string_view example;
@@ -65,7 +61,7 @@ std::span<const LayerType> layer_types();
 // Throws soma::Error naming the line: "architecture line 3 ('dropout 1.5'): ...".
 std::vector<LayerSpec> parse_architecture(std::string_view text);
 // A built layer's description, read back from its architecture() line; throws soma::Error
-// for a module that is not one layer of the registry.
+// for a module that is not one registry layer.
 LayerSpec spec_of(const Module& layer);
 
 // A parameter as Module::named_parameters() names it ("2.weight") and its shape.

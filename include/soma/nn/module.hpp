@@ -65,8 +65,8 @@ struct ParameterSnapshot {
   std::vector<NamedTensor> values;
 };
 ParameterSnapshot snapshot_parameters(const Module& module);
-// Copies the values back in place (the parameter tensors keep their identity, so an
-// optimiser holding them stays valid). Throws if names or shapes differ.
+// Copies the values back in place (an optimiser holding the tensors stays valid); throws if
+// names or shapes differ.
 void restore_parameters(Module& module, const ParameterSnapshot& snapshot);
 
 }  // namespace soma::nn

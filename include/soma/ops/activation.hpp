@@ -11,9 +11,8 @@
 
 namespace soma {
 
-// One activation. An element-wise one is computed by `forward` and `backward`, loops over
-// whole arrays (a call per element through a pointer would not vectorise); the others by
-// `apply`.
+// One activation: element-wise ones by `forward` and `backward`, loops over whole arrays (a
+// call per element through a pointer would not vectorise); the others by `apply`.
 struct ActivationFunction {
   std::string_view name{};         // in the CLI, model files, soma grad and graph nodes: "relu"
   std::string_view alias{};        // another name accepted for it ("linear"), or empty
@@ -45,10 +44,8 @@ Tensor activate(const ActivationFunction& function, const Tensor& x, float param
 // The activation of that name with its default parameter: activate("gelu", x).
 Tensor activate(std::string_view name, const Tensor& x);
 
-// The activations as ops. step is 1 where x >= 0, else 0; its derivative is 0 everywhere
-// (taken as 0 at the jump too), so no gradient flows through it: the lecture's reason for
-// smooth activations. sigmoid 1 / (1 + e^-x) and softplus log(1 + e^x) never overflow;
-// relu max(0, x) keeps NaN, its derivative 0 at 0; identity is x as its own graph node.
+// The activations as ops. step's derivative is 0 everywhere (the jump too): no gradient flows
+// through it. sigmoid and softplus never overflow; relu keeps NaN, its derivative 0 at 0.
 // clang-format off
 inline Tensor step(const Tensor& x) { return activate("step", x); }
 inline Tensor sigmoid(const Tensor& x) { return activate("sigmoid", x); }
