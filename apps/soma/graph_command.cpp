@@ -222,6 +222,9 @@ std::shared_ptr<nn::Sequential> network_to_draw(const ParsedArguments& arguments
 
 }  // namespace
 
+// Each command declares its own options, in the order its --help lists them (the lines look
+// alike from command to command); the options several commands share are declared once, in
+// network_options.hpp and data_source.hpp.
 int run_graph(int argc, const char* const* argv, int first) {
   ArgumentParser parser(
       "soma graph", "soma graph --arch SIZES | --model MODEL --level LEVEL --out FILE",

@@ -27,6 +27,9 @@ std::string csv_field(const std::string& text) {
 
 }  // namespace
 
+// Each command declares its own options, in the order its --help lists them (the lines look
+// alike from command to command); the options several commands share are declared once, in
+// network_options.hpp and data_source.hpp.
 int run_predict(int argc, const char* const* argv, int first) {
   ArgumentParser parser(
       "soma predict", "soma predict MODEL --data FILE.csv [--out FILE.csv]",

@@ -12,6 +12,9 @@
 
 namespace soma::cli {
 
+// Each command declares its own options, in the order its --help lists them (the lines look
+// alike from command to command); the options several commands share are declared once, in
+// network_options.hpp and data_source.hpp.
 int run_summary(int argc, const char* const* argv, int first) {
   ArgumentParser parser("soma summary", "soma summary --arch SIZES | --model MODEL [--json]",
                         "Prints one row per layer with its output shape, its parameter count\n"

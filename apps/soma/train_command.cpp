@@ -119,6 +119,9 @@ data::Dataset mapped_features(const ParsedArguments& arguments, const LoadedData
   return data::with_features(data.dataset, model.feature_map);
 }
 
+// Each command declares its own options, in the order its --help lists them (the lines look
+// alike from command to command); the options several commands share are declared once, in
+// network_options.hpp and data_source.hpp.
 ArgumentParser train_parser() {
   ArgumentParser parser(
       "soma train", "soma train --data NAME|FILE.csv [--arch 2-16-16-1] [options]",

@@ -171,6 +171,8 @@ class Parser {
     Parser& parser_;
   };
 
+  // parse_sum and parse_product: one grammar rule each (left-associative + and -, then * and
+  // /), alike in shape; written out so that each reads as the rule it is.
   size_t parse_sum() {
     size_t left = parse_product();
     for (skip_spaces(); peek() == '+' || peek() == '-'; skip_spaces()) {
