@@ -1,13 +1,14 @@
 // libFuzzer harness for `soma grad`: the input's first line is the expression, its second
 // (when there is one) the --at values, and a third line that is not empty asks for --json. The
 // command runs as a user runs it: parse, differentiate, print the report or the error with
-// its caret. Its errors (ExpressionError, soma::Error) are refusals; anything else escaping
-// it (std::out_of_range from a bad offset, say) is a finding.
+// its caret. Its errors (ExpressionError, soma::Error, the CLI's UsageError) are refusals;
+// anything else escaping it (std::out_of_range from a bad offset, say) is a finding.
 #include <algorithm>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "arguments.hpp"
 #include "commands.hpp"
 #include "harness.hpp"
 #include "soma/core/error.hpp"
@@ -31,6 +32,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     soma::cli::run_grad(static_cast<int>(arguments.size()), arguments.data(), 2);
   } catch (const soma::Error&) {
     // soma's main turns these into a message and exit code 2, as for an ExpressionError.
+  } catch (const soma::cli::UsageError&) {
+    // The same for a bad option or argument (an expression that starts with "--", say).
   }
   return 0;
 }

@@ -88,7 +88,8 @@ void check_weights(const std::string& path, const ModelFile& file,
     }
   }
   if (file.tensors.size() != expected.size()) {
-    for (const auto& [name, tensor] : file.tensors) {
+    for (const auto& entry : file.tensors) {
+      const std::string& name = entry.first;  // a lambda may not capture a structured binding
       const bool known = std::any_of(expected.begin(), expected.end(),
                                      [&](const nn::ParameterShape& p) { return p.name == name; });
       if (!known) {
