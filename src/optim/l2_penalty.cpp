@@ -2,10 +2,10 @@
 #include "soma/optim/l2_penalty.hpp"
 
 #include <cmath>
-#include <sstream>
 #include <string>
 
 #include "soma/core/error.hpp"
+#include "soma/core/number_text.hpp"
 #include "soma/ops/arithmetic.hpp"
 #include "soma/ops/math.hpp"
 #include "soma/ops/reduction.hpp"
@@ -14,9 +14,8 @@ namespace soma {
 
 Tensor l2_penalty(const std::vector<Tensor>& parameters, float strength) {
   if (!(std::isfinite(strength) && strength >= 0.0f)) {
-    std::ostringstream value;
-    value << strength;
-    throw Error("l2_penalty: strength must be non-negative and finite, got " + value.str());
+    throw Error("l2_penalty: strength must be non-negative and finite, got " +
+                number_text(strength));
   }
   Tensor total;
   for (size_t i = 0; i < parameters.size(); ++i) {
