@@ -47,6 +47,7 @@
 #include "soma/optim/schedule.hpp"
 #include "soma/optim/sgd.hpp"
 #include "soma/train/fit.hpp"
+#include "soma/train/l1_penalty.hpp"
 #include "soma/train/loss_kind.hpp"
 #include "soma/viz/decision_regions.hpp"
 #include "soma/viz/network_graph.hpp"

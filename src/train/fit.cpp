@@ -13,6 +13,7 @@
 #include "soma/ops/arithmetic.hpp"
 #include "soma/optim/l2_penalty.hpp"
 #include "soma/tensor/generator.hpp"
+#include "soma/train/l1_penalty.hpp"
 
 namespace soma::train {
 
@@ -71,6 +72,7 @@ void check_options(const FitOptions& options) {
   }
   if (options.patience < 0) throw Error("fit: the patience must not be negative");
   if (!(options.weight_decay >= 0.0f)) throw Error("fit: the weight decay must not be negative");
+  if (!(options.l1_strength >= 0.0f)) throw Error("fit: the L1 strength must not be negative");
 }
 
 void check_features(const nn::Module& model, const data::Dataset& dataset, const char* what) {
@@ -138,9 +140,11 @@ History fit(nn::Module& model, Optimizer& optimizer, const data::Dataset& traini
                                std::to_string(optimizer.learning_rate()) +
                                "); try a smaller learning rate");
       }
-      const Tensor objective = options.weight_decay > 0.0f
-                                   ? add(loss, l2_penalty(parameters, options.weight_decay))
-                                   : loss;
+      Tensor objective = loss;
+      if (options.weight_decay > 0.0f)
+        objective = add(objective, l2_penalty(parameters, options.weight_decay));
+      if (options.l1_strength > 0.0f)
+        objective = add(objective, l1_penalty(parameters, options.l1_strength));
       optimizer.backward_and_step(objective);  // fused into one pass where the update allows
       tally.add(options.loss, training, rows, out, t, value);
     }

@@ -47,6 +47,8 @@ struct FitOptions {
   bool shuffle = true;
   // L2 regularisation added to the loss: (weight_decay / 2) * sum of squared parameters.
   float weight_decay = 0.0f;
+  // L1 regularisation added to the loss: l1_strength * sum of |parameters| (l1_penalty.hpp).
+  float l1_strength = 0.0f;
   // A validation set, given, or split off the training data (stratified by class).
   std::optional<data::Dataset> validation;
   double validation_split = 0.0;
@@ -67,7 +69,7 @@ class TrainingDiverged : public Error {
   using Error::Error;
 };
 
-// Each batch: gather its rows, drop the gradients, forward, loss (plus the L2 penalty),
+// Each batch: gather its rows, drop the gradients, forward, loss (plus the L2 and L1 penalties),
 // then optimizer.backward_and_step(objective): for plain SGD the update happens inside the
 // backward pass, for the others backward() then step().
 History fit(nn::Module& model, Optimizer& optimizer, const data::Dataset& training,
