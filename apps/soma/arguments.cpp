@@ -9,14 +9,22 @@
 
 namespace soma::cli {
 
+const std::string& ParsedArguments::declared(const std::string& name) const {
+  if (!declared_.empty() &&
+      std::find(declared_.begin(), declared_.end(), name) == declared_.end()) {
+    throw std::logic_error("option '" + name + "' is read but was not declared");
+  }
+  return name;
+}
+
 std::optional<std::string> ParsedArguments::value(const std::string& name) const {
-  auto found = values_.find(name);
+  auto found = values_.find(declared(name));
   if (found == values_.end() || found->second.empty()) return std::nullopt;
   return found->second.back();
 }
 
 std::vector<std::string> ParsedArguments::values(const std::string& name) const {
-  auto found = values_.find(name);
+  auto found = values_.find(declared(name));
   return found == values_.end() ? std::vector<std::string>{} : found->second;
 }
 
@@ -46,6 +54,7 @@ const ArgumentParser::Option* ArgumentParser::find(const std::string& name) cons
 
 ParsedArguments ArgumentParser::parse(int argc, const char* const* argv, int first) const {
   ParsedArguments parsed;
+  for (const Option& option : options_) parsed.declared_.push_back(option.name);
   bool options_ended = false;
   for (int i = first; i < argc; ++i) {
     const std::string argument = argv[i];
@@ -124,6 +133,36 @@ void ArgumentParser::check_positionals(const std::vector<std::string>& given) co
   }
 }
 
+namespace {
+
+// "  LEFT" padded to column 28, then `help` broken at spaces so that no line passes column
+// 100 (the continuation lines start at column 28 too).
+std::string help_line(const std::string& left, const std::string& help) {
+  constexpr size_t column = 28;
+  constexpr size_t width = 100;
+  std::string text =
+      "  " + left + std::string(left.size() < column - 2 ? column - 2 - left.size() : 1, ' ');
+  size_t line_start = 0;  // where text's last line starts
+  size_t start = 0;
+  while (start < help.size()) {
+    size_t end = help.find(' ', start);
+    if (end == std::string::npos) end = help.size();
+    const std::string word = help.substr(start, end - start);
+    const bool first_word = text.size() - line_start <= column;
+    if (!first_word && text.size() - line_start + 1 + word.size() > width) {
+      text += "\n" + std::string(column, ' ');
+      line_start = text.size() - column;
+    } else if (!first_word) {
+      text += ' ';
+    }
+    text += word;
+    start = end + 1;
+  }
+  return text + "\n";
+}
+
+}  // namespace
+
 std::string ArgumentParser::help() const {
   std::string text = "usage: " + usage_ + "\n\n" + description_ + "\n";
   if (!positionals_.empty()) {
@@ -136,9 +175,7 @@ std::string ArgumentParser::help() const {
   for (const Option& option : options_) {
     std::string left = option.name;
     if (!option.value_name.empty()) left += " " + option.value_name;
-    text += "  " + left + std::string(left.size() < 26 ? 26 - left.size() : 1, ' ') + option.help;
-    if (option.repeatable) text += " (repeatable)";
-    text += "\n";
+    text += help_line(left, option.help + (option.repeatable ? " (repeatable)" : ""));
   }
   return text;
 }

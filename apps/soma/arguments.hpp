@@ -19,9 +19,11 @@ class UsageError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// Asking for an option the command did not declare is a programming error (the option would
+// be read but missing from --help and refused by the parser): it throws std::logic_error.
 class ParsedArguments {
  public:
-  bool has(const std::string& name) const { return values_.count(name) > 0; }
+  bool has(const std::string& name) const { return values_.count(declared(name)) > 0; }
   // The last value given for option `name`, if any.
   std::optional<std::string> value(const std::string& name) const;
   // Every value given for a repeatable option, in order.
@@ -30,8 +32,10 @@ class ParsedArguments {
 
  private:
   friend class ArgumentParser;
+  const std::string& declared(const std::string& name) const;
   std::map<std::string, std::vector<std::string>> values_;
   std::vector<std::string> positionals_;
+  std::vector<std::string> declared_;  // the parser's option names; empty: not checked
 };
 
 class ArgumentParser {
@@ -53,13 +57,17 @@ class ArgumentParser {
   std::string help() const;
   const std::string& command() const { return command_; }
 
- private:
+  // The option table, in --help's order (--help first): what --help, the bash completion
+  // and the manual page are generated from.
   struct Option {
     std::string name;
     std::string value_name;  // empty for a flag
     std::string help;
     bool repeatable = false;
   };
+  const std::vector<Option>& options() const { return options_; }
+
+ private:
   const Option* find(const std::string& name) const;
   // The value of `option` given as `argument` (--name=VALUE), or else argv[i + 1] (i moves on).
   std::string value_of(const Option& option, const std::string& argument, int argc,

@@ -231,7 +231,7 @@ void print_table(const Results& results, const bench::RunOptions& options) {
 
 }  // namespace
 
-int run_bench(int argc, const char* const* argv, int first) {
+ArgumentParser bench_parser() {
   // Declared as every command declares its options; what they share, --help, is parsed once.
   ArgumentParser parser(
       "soma bench", "soma bench [--workload W1,W2,W3,W4] [--threads N] [--json] [options]",
@@ -247,7 +247,12 @@ int run_bench(int argc, const char* const* argv, int first) {
   parser.add_flag("--quick", "tiny sizes, to check the harness (the numbers mean nothing)");
   parser.add_flag("--json", "print one JSON object instead of a table");
 
-  const std::optional<ParsedArguments> parsed = parser.parse_or_print_help(argc, argv, first);
+  return parser;
+}
+
+int run_bench(int argc, const char* const* argv, int first) {
+  const std::optional<ParsedArguments> parsed =
+      bench_parser().parse_or_print_help(argc, argv, first);
   if (!parsed) return exit_ok;
   const ParsedArguments& arguments = *parsed;
   const std::array<bool, 4> selected = arguments.has("--workload")

@@ -44,9 +44,12 @@ ConfusionMatrix confusion_matrix(const data::Dataset& dataset, const train::Eval
 }
 
 void print_json(const io::TrainedModel& model, const data::Dataset& dataset,
-                const train::Evaluation& result, const ConfusionMatrix& confusion) {
+                const DataOrigin& origin, const train::Evaluation& result,
+                const ConfusionMatrix& confusion) {
   JsonWriter json;
-  json.begin_object().key("samples").value(dataset.size()).key("loss").value(result.loss);
+  json.begin_object().key("samples").value(dataset.size()).key("source").value(origin.source);
+  if (origin.seed) json.key("seed").value(static_cast<int64_t>(*origin.seed));
+  json.key("loss").value(result.loss);
   if (model.is_classification()) {
     json.key("accuracy").value(result.accuracy).key("classes").begin_array();
     for (const std::string& name : model.class_names) json.value(name);
@@ -83,10 +86,10 @@ void print_confusion(const std::vector<std::string>& class_names,
 }
 
 void print_text(const io::TrainedModel& model, const data::Dataset& dataset,
-                const std::string& data_name, const train::Evaluation& result,
+                const DataOrigin& origin, const train::Evaluation& result,
                 const ConfusionMatrix& confusion) {
   std::printf("model     %s\ndata      %lld samples of %s\n", one_line(model.description).c_str(),
-              static_cast<long long>(dataset.size()), one_line(data_name).c_str());
+              static_cast<long long>(dataset.size()), one_line(origin.describe()).c_str());
   std::printf("loss      %.6f\n", result.loss);
   if (!model.is_classification()) {
     std::printf("rmse      %.6f\n", result.rmse);
@@ -99,7 +102,7 @@ void print_text(const io::TrainedModel& model, const data::Dataset& dataset,
 
 }  // namespace
 
-int run_eval(int argc, const char* const* argv, int first) {
+ArgumentParser eval_parser() {
   ArgumentParser parser("soma eval", "soma eval MODEL --data NAME|FILE.csv [--json]",
                         "Evaluates a model saved by 'soma train --save' on data: the loss, and\n"
                         "the accuracy and confusion matrix (classification) or the RMSE.");
@@ -107,7 +110,12 @@ int run_eval(int argc, const char* const* argv, int first) {
   add_data_options(parser);
   parser.add_option("--seed", "N", "seed of built-in data (default 1: new samples)");
   parser.add_flag("--json", "print one JSON object");
-  const std::optional<ParsedArguments> parsed = parser.parse_or_print_help(argc, argv, first);
+  return parser;
+}
+
+int run_eval(int argc, const char* const* argv, int first) {
+  const std::optional<ParsedArguments> parsed =
+      eval_parser().parse_or_print_help(argc, argv, first);
   if (!parsed) return exit_ok;
   const ParsedArguments& arguments = *parsed;
   const io::TrainedModel model = io::load_trained_model(arguments.positionals()[0]);
@@ -115,10 +123,11 @@ int run_eval(int argc, const char* const* argv, int first) {
   dataset.features = model.prepare(dataset.features);
   const train::Evaluation result = train::evaluate(*model.network, dataset, model.loss);
   const ConfusionMatrix confusion = confusion_matrix(dataset, result);
+  const DataOrigin origin = data_origin(arguments);
   if (arguments.has("--json")) {
-    print_json(model, dataset, result, confusion);
+    print_json(model, dataset, origin, result, confusion);
   } else {
-    print_text(model, dataset, *arguments.value("--data"), result, confusion);
+    print_text(model, dataset, origin, result, confusion);
   }
   return exit_ok;
 }

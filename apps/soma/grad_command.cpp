@@ -140,7 +140,7 @@ bool parse_expression(const std::string& text, const std::vector<std::string>& a
 
 }  // namespace
 
-int run_grad(int argc, const char* const* argv, int first) {
+ArgumentParser grad_parser() {
   ArgumentParser parser(
       "soma grad", "soma grad EXPR --at NAME=VALUE,... [--json] [--dot FILE]",
       "Builds the computational graph of a scalar expression, runs the forward and the\n"
@@ -155,9 +155,13 @@ int run_grad(int argc, const char* const* argv, int first) {
   parser.add_option("--at", "NAME=VALUE,...", "values of the variables", /*repeatable=*/true);
   parser.add_flag("--json", "print {\"value\", \"gradients\", \"nodes\"} as JSON");
   parser.add_option("--dot", "FILE", "also write the graph in Graphviz DOT format to FILE");
+  return parser;
+}
 
+int run_grad(int argc, const char* const* argv, int first) {
   // A UsageError goes to main, which prints "soma grad: error: ..." and returns exit_usage.
-  const std::optional<ParsedArguments> parsed = parser.parse_or_print_help(argc, argv, first);
+  const std::optional<ParsedArguments> parsed =
+      grad_parser().parse_or_print_help(argc, argv, first);
   if (!parsed) return exit_ok;
   const ParsedArguments& arguments = *parsed;
 

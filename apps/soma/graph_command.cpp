@@ -225,7 +225,7 @@ std::shared_ptr<nn::Sequential> network_to_draw(const ParsedArguments& arguments
 // Each command declares its own options, in the order its --help lists them (the lines look
 // alike from command to command); the options several commands share are declared once, in
 // network_options.hpp and data_source.hpp.
-int run_graph(int argc, const char* const* argv, int first) {
+ArgumentParser graph_parser() {
   ArgumentParser parser(
       "soma graph", "soma graph --arch SIZES | --model MODEL --level LEVEL --out FILE",
       "Draws a network at one of three levels of detail: 'neuron' (one node per neuron,\n"
@@ -239,7 +239,12 @@ int run_graph(int argc, const char* const* argv, int first) {
   parser.add_option("--model", "MODEL", "draw a saved model, with its trained weights");
   parser.add_option("--level", "LEVEL", "neuron, layer or operator (default neuron)");
   parser.add_option("--out", "FILE", "FILE.dot, FILE.svg or FILE.png");
-  const std::optional<ParsedArguments> parsed = parser.parse_or_print_help(argc, argv, first);
+  return parser;
+}
+
+int run_graph(int argc, const char* const* argv, int first) {
+  const std::optional<ParsedArguments> parsed =
+      graph_parser().parse_or_print_help(argc, argv, first);
   if (!parsed) return exit_ok;
   const ParsedArguments& arguments = *parsed;
   const auto out = arguments.value("--out");

@@ -1,5 +1,6 @@
-// Entry point of the `soma` tool: dispatches to a sub-command, and turns any error that
-// escapes one into a one-line message and a non-zero exit code (never a stack trace).
+// Entry point of the `soma` tool: dispatches to a sub-command of the command table, and
+// turns any error that escapes one into a one-line message and a non-zero exit code (never
+// a stack trace).
 #include <cstdio>
 #include <exception>
 #include <string>
@@ -10,48 +11,48 @@
 
 namespace {
 
-constexpr const char* overview = R"(usage: soma COMMAND [OPTIONS]
+using namespace soma::cli;
 
-soma: neural networks trained by backpropagation.
-
-commands:
-  train     train a network on built-in data or a CSV file; --plot draws the result
-  eval      evaluate a saved model on data: loss, accuracy and confusion matrix, or RMSE
-  predict   run a saved model on a CSV file, one output row per input row
-  summary   the parameter table of a network, e.g. soma summary --arch 8-9-9-9-4
-  graph     draw a network per neuron, per layer of arrays, or per scalar operator
-  grad      differentiate a scalar expression: every node of its computational graph
-            with its value and the gradient of the output with respect to it
-  bench     time the speed workloads W1-W4 (training and inference) and print a table
-
-'soma COMMAND --help' describes a command's options.
-)";
+// `soma help`, `soma help COMMAND` and `soma help --all` (every command's help after the
+// overview: what help2man makes the manual page of).
+int run_help(int argc, char** argv) {
+  const std::string what = argc > 2 ? argv[2] : "";
+  if (argc > 3) throw UsageError("unexpected argument '" + std::string(argv[3]) + "'");
+  if (what.empty() || what == "--all") std::fputs(overview().c_str(), stdout);
+  for (const Command& command : commands()) {
+    if (what == "--all") std::printf("\n%s", command.parser().help().c_str());
+    if (what == command.name) {
+      std::fputs(command.parser().help().c_str(), stdout);
+      return exit_ok;
+    }
+  }
+  if (!what.empty() && what != "--all") {
+    throw UsageError("unknown command '" + what + "' (see 'soma --help')");
+  }
+  return exit_ok;
+}
 
 }  // namespace
 
 int main(int argc, char** argv) {
-  using namespace soma::cli;
   if (argc < 2) {
-    std::fputs(overview, stderr);
+    std::fputs(overview().c_str(), stderr);
     return exit_usage;
   }
   const std::string command = argv[1];
   try {
-    if (command == "--help" || command == "-h" || command == "help") {
-      std::fputs(overview, stdout);
+    if (command == "--help" || command == "-h") {
+      std::fputs(overview().c_str(), stdout);
       return exit_ok;
     }
+    if (command == "help") return run_help(argc, argv);
     if (command == "--version") {
       std::puts("soma 0.1.0");
       return exit_ok;
     }
-    if (command == "grad") return run_grad(argc, argv, 2);
-    if (command == "train") return run_train(argc, argv, 2);
-    if (command == "eval") return run_eval(argc, argv, 2);
-    if (command == "predict") return run_predict(argc, argv, 2);
-    if (command == "summary") return run_summary(argc, argv, 2);
-    if (command == "graph") return run_graph(argc, argv, 2);
-    if (command == "bench") return run_bench(argc, argv, 2);
+    for (const Command& entry : commands()) {
+      if (command == entry.name) return entry.run(argc, argv, 2);
+    }
     std::fprintf(stderr, "soma: unknown command '%s' (see 'soma --help')\n", command.c_str());
     return exit_usage;
   } catch (const UsageError& error) {

@@ -8,9 +8,33 @@
 
 namespace soma::cli {
 
+namespace {
+
+bool names_csv_file(const std::string& source) {
+  return source.size() >= 4 && source.substr(source.size() - 4) == ".csv";
+}
+
+// Whether load_data reads `source` as built-in data (its names come first, before files).
+bool names_builtin_data(const std::string& source) {
+  const std::string names = ", " + builtin_dataset_names() + ",";
+  return names.find(", " + source + ",") != std::string::npos;
+}
+
+}  // namespace
+
+DataOrigin data_origin(const ParsedArguments& arguments) {
+  const std::string source = arguments.value("--data").value_or("");
+  if (!names_builtin_data(source)) return {source, std::nullopt};
+  return {source, read_seed(arguments, 1)};
+}
+
+std::string DataOrigin::describe() const {
+  return seed ? source + " (built-in, seed " + std::to_string(*seed) + ")" : source;
+}
+
 data::Dataset load_data_for_model(const ParsedArguments& arguments, const io::TrainedModel& model) {
   const std::string source = arguments.value("--data").value_or("");
-  const bool csv = source.size() >= 4 && source.substr(source.size() - 4) == ".csv";
+  const bool csv = names_csv_file(source);
   data::Dataset dataset;
   if (csv) {
     data::CsvSchema schema{model.feature_names,

@@ -2,7 +2,43 @@
 // options each command reads alike.
 #include "network_options.hpp"
 
+#include "soma/core/number_text.hpp"
+
 namespace soma::cli {
+
+namespace {
+
+// The activations of the table that take a parameter ("leaky_relu"), and the first one's
+// default, for --leaky-slope's help and errors.
+std::string sloped_activations() {
+  std::string names;
+  for (const ActivationFunction& function : activation_functions()) {
+    if (function.takes_parameter) names += (names.empty() ? "" : ", ") + std::string(function.name);
+  }
+  return names;
+}
+
+float default_slope() {
+  for (const ActivationFunction& function : activation_functions()) {
+    if (function.takes_parameter) return function.default_parameter;
+  }
+  return 0.0f;
+}
+
+// --leaky-slope for a network whose hidden or output activation takes it.
+float read_slope(const std::string& text, const nn::NetworkSpec& spec) {
+  const float slope = static_cast<float>(parse_real("--leaky-slope", text, 0.0, 1.0));
+  if (!spec.hidden_activation.function().takes_parameter &&
+      !spec.output_activation.function().takes_parameter) {
+    throw UsageError("--leaky-slope is the parameter of " + sloped_activations() +
+                     ", and the network's activation is " +
+                     std::string(spec.hidden_activation.name()) + " (use --activation " +
+                     sloped_activations() + ")");
+  }
+  return slope;
+}
+
+}  // namespace
 
 void add_network_options(ArgumentParser& parser, const std::string& arch_help,
                          const std::string& output_default) {
@@ -10,6 +46,9 @@ void add_network_options(ArgumentParser& parser, const std::string& arch_help,
   parser.add_option("--activation", "NAME", "hidden activation (default relu)");
   parser.add_option("--output-activation", "NAME",
                     "output activation (default " + output_default + ")");
+  parser.add_option("--leaky-slope", "X",
+                    "the slope below 0 of " + sloped_activations() + ", in [0, 1] (default " +
+                        number_text(default_slope()) + ")");
   parser.add_option("--dropout", "P", "dropout of rate P after each hidden layer (default 0)");
 }
 
@@ -24,6 +63,7 @@ nn::NetworkSpec read_network_spec(const ParsedArguments& arguments,
   if (auto rate = arguments.value("--dropout")) {
     spec.dropout = static_cast<float>(parse_real("--dropout", *rate, 0.0, 0.999));
   }
+  if (auto slope = arguments.value("--leaky-slope")) spec.negative_slope = read_slope(*slope, spec);
   return spec;
 }
 

@@ -30,7 +30,7 @@ std::string csv_field(const std::string& text) {
 // Each command declares its own options, in the order its --help lists them (the lines look
 // alike from command to command); the options several commands share are declared once, in
 // network_options.hpp and data_source.hpp.
-int run_predict(int argc, const char* const* argv, int first) {
+ArgumentParser predict_parser() {
   ArgumentParser parser(
       "soma predict", "soma predict MODEL --data FILE.csv [--out FILE.csv]",
       "Runs a saved model on the rows of a CSV file (its label column, if present, is\n"
@@ -39,7 +39,12 @@ int run_predict(int argc, const char* const* argv, int first) {
   parser.add_positional("MODEL", "a model file written by soma train --save");
   parser.add_option("--data", "FILE.csv", "rows to predict, with the training features");
   parser.add_option("--out", "FILE.csv", "write the predictions here instead of printing");
-  const std::optional<ParsedArguments> parsed = parser.parse_or_print_help(argc, argv, first);
+  return parser;
+}
+
+int run_predict(int argc, const char* const* argv, int first) {
+  const std::optional<ParsedArguments> parsed =
+      predict_parser().parse_or_print_help(argc, argv, first);
   if (!parsed) return exit_ok;
   const ParsedArguments& arguments = *parsed;
   const auto source = arguments.value("--data");

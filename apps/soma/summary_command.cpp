@@ -15,7 +15,7 @@ namespace soma::cli {
 // Each command declares its own options, in the order its --help lists them (the lines look
 // alike from command to command); the options several commands share are declared once, in
 // network_options.hpp and data_source.hpp.
-int run_summary(int argc, const char* const* argv, int first) {
+ArgumentParser summary_parser() {
   ArgumentParser parser("soma summary", "soma summary --arch SIZES | --model MODEL [--json]",
                         "Prints one row per layer with its output shape, its parameter count\n"
                         "and the formula behind it (inputs x outputs + outputs), and the total.\n"
@@ -25,7 +25,12 @@ int run_summary(int argc, const char* const* argv, int first) {
   add_network_options(parser, "layer sizes, e.g. 8-9-9-9-4", "identity");
   parser.add_option("--model", "MODEL", "summarise a saved model instead");
   parser.add_flag("--json", "print {\"layers\": [...], \"total_parameters\": N}");
-  const std::optional<ParsedArguments> parsed = parser.parse_or_print_help(argc, argv, first);
+  return parser;
+}
+
+int run_summary(int argc, const char* const* argv, int first) {
+  const std::optional<ParsedArguments> parsed =
+      summary_parser().parse_or_print_help(argc, argv, first);
   if (!parsed) return exit_ok;
   const ParsedArguments& arguments = *parsed;
   check_arch_or_model(arguments);

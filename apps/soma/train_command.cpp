@@ -12,7 +12,9 @@
 #include "arguments.hpp"
 #include "commands.hpp"
 #include "data_source.hpp"
+#include "held_out_test.hpp"
 #include "network_options.hpp"
+#include "optimizer_options.hpp"
 #include "progress.hpp"
 #include "soma/data/features.hpp"
 #include "soma/data/split.hpp"
@@ -75,21 +77,12 @@ std::unique_ptr<Optimizer> make_optimizer(const ParsedArguments& arguments,
       arguments.has("--learning-rate")
           ? parse_real("--learning-rate", *arguments.value("--learning-rate"), 1e-12, 1e6)
           : (adaptive ? 0.01 : 0.1));
-  if (name == "sgd")
-    return std::make_unique<Sgd>(parameters, SgdOptions{.learning_rate = learning_rate});
-  if (name == "momentum") {
-    return std::make_unique<Sgd>(parameters,
-                                 SgdOptions{.learning_rate = learning_rate, .momentum = 0.9f});
-  }
-  if (name == "nesterov") {
-    return std::make_unique<Sgd>(
-        parameters, SgdOptions{.learning_rate = learning_rate, .momentum = 0.9f, .nesterov = true});
-  }
+  if (name == "sgd" || name == "momentum" || name == "nesterov")
+    return std::make_unique<Sgd>(parameters, sgd_options(arguments, name, learning_rate));
   if (name == "adam")
-    return std::make_unique<Adam>(parameters, AdamOptions{.learning_rate = learning_rate});
-  if (name == "adamw") {
-    return std::make_unique<AdamW>(parameters, AdamWOptions{.learning_rate = learning_rate});
-  }
+    return std::make_unique<Adam>(parameters, adam_options(arguments, name, learning_rate));
+  if (name == "adamw")
+    return std::make_unique<AdamW>(parameters, adamw_options(arguments, learning_rate));
   throw UsageError("--optimizer: unknown optimizer '" + name +
                    "' (valid: sgd, momentum, nesterov, adam, adamw)");
 }
@@ -119,6 +112,8 @@ data::Dataset mapped_features(const ParsedArguments& arguments, const LoadedData
   return data::with_features(data.dataset, model.feature_map);
 }
 
+}  // namespace
+
 // Each command declares its own options, in the order its --help lists them (the lines look
 // alike from command to command); the options several commands share are declared once, in
 // network_options.hpp and data_source.hpp.
@@ -142,12 +137,15 @@ ArgumentParser train_parser() {
                     "squared_error, binary_cross_entropy, bce_with_logits, cross_entropy");
   parser.add_option("--optimizer", "NAME", "sgd, momentum, nesterov, adam or adamw (default adam)");
   parser.add_option("--learning-rate", "X", "step size (default 0.01 for adam, 0.1 for sgd)");
+  add_optimizer_options(parser);
   parser.add_option("--batch-size", "N", "1 = stochastic, 0 = full batch (default 32)");
   parser.add_option("--epochs", "N", "passes over the training data (default 100)");
   parser.add_option("--validation-split", "X", "fraction held out for validation (default 0.2)");
+  add_test_option(parser);
   parser.add_option("--patience", "N", "early stopping after N epochs without improvement");
   parser.add_option("--min-improvement", "X", "smallest loss decrease that counts (default 0)");
   parser.add_option("--weight-decay", "X", "L2 regularisation strength (default 0)");
+  add_penalty_options(parser);
   parser.add_option("--init", "NAME", "weight initialiser (default glorot_uniform)");
   parser.add_option("--seed", "N", "seed for data, weights and shuffling (default 0)");
   parser.add_option("--save", "MODEL", "write the trained model to this file");
@@ -156,6 +154,8 @@ ArgumentParser train_parser() {
   parser.add_flag("--json", "print one JSON object instead of progress and a summary");
   return parser;
 }
+
+namespace {
 
 // --arch's sizes, checked against the data's features, or IN-16-16-OUT for the task.
 std::vector<int64_t> layer_sizes(const ParsedArguments& arguments, const data::Dataset& raw,
@@ -222,7 +222,7 @@ void build_model(const ParsedArguments& arguments, const LoadedData& data,
   model.description += ", trained on " + data.source;
 }
 
-// --epochs, --patience, --min-improvement and --weight-decay into `options`.
+// --epochs, --patience, --min-improvement and the penalties into `options`.
 void read_fit_options(const ParsedArguments& arguments, train::FitOptions& options) {
   if (auto text = arguments.value("--epochs"))
     options.epochs = static_cast<int>(parse_integer("--epochs", *text, 1, 1'000'000));
@@ -230,8 +230,7 @@ void read_fit_options(const ParsedArguments& arguments, train::FitOptions& optio
     options.patience = static_cast<int>(parse_integer("--patience", *text, 0, 1'000'000));
   if (auto text = arguments.value("--min-improvement"))
     options.min_improvement = parse_real("--min-improvement", *text, 0.0, 1e30);
-  if (auto text = arguments.value("--weight-decay"))
-    options.weight_decay = static_cast<float>(parse_real("--weight-decay", *text, 0.0, 1e6));
+  read_penalties(arguments, options);
 }
 
 // Trains with progress on stdout (none with --json); nullopt, after the error line, when
@@ -275,6 +274,7 @@ int run_train(int argc, const char* const* argv, int first) {
 
   io::TrainedModel model;
   const data::Dataset features = mapped_features(arguments, data, model);
+  std::optional<HeldOutTest> test = read_held_out_test(arguments, model);
 
   // The network's shape and the batch size come before the split and the network, so that
   // a network too large for memory is refused before they are allocated.
@@ -297,20 +297,24 @@ int run_train(int argc, const char* const* argv, int first) {
   read_fit_options(arguments, options);
   const std::unique_ptr<Optimizer> optimizer =
       make_optimizer(arguments, model.network->parameters());
+  const std::unique_ptr<LearningRateSchedule> schedule =
+      read_schedule(arguments, optimizer->learning_rate(), options.epochs);
+  options.schedule = schedule.get();
 
   const bool json_output = arguments.has("--json");
   const auto started = std::chrono::steady_clock::now();
   const std::optional<train::History> history =
       fit_with_progress(model, *optimizer, split.training, options, json_output, classification);
   if (!history) return exit_failure;
+  if (test) evaluate_held_out_test(*test, model);
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
 
   const std::vector<std::string> written = write_outputs(arguments, data, model, *history);
   if (json_output) {
-    print_json_report(model, architecture, *history, seconds, classification);
+    print_json_report(model, architecture, *history, seconds, classification, test);
   } else {
-    print_text_report(model, *history, seconds, classification, split.validation.has_value(),
+    print_text_report(model, *history, seconds, classification, split.validation.has_value(), test,
                       written);
   }
   return exit_ok;

@@ -72,7 +72,8 @@ std::vector<std::string> write_outputs(const ParsedArguments& arguments, const L
 }
 
 void print_json_report(const io::TrainedModel& model, const std::string& architecture,
-                       const train::History& history, double seconds, bool classification) {
+                       const train::History& history, double seconds, bool classification,
+                       const std::optional<HeldOutTest>& test) {
   const train::EpochRecord& last = history.epochs.back();
   const train::EpochRecord& best = history.epochs[static_cast<size_t>(history.best_epoch - 1)];
   JsonWriter json;
@@ -84,13 +85,14 @@ void print_json_report(const io::TrainedModel& model, const std::string& archite
   json.key("parameters").value(model.network->parameter_count());
   json.key("architecture").value(architecture);
   json.key("loss").value(train::loss_name(model.loss));
+  if (test) write_test_json(json, *test, classification);
   write_history(json, history, classification);
   json.end_object();
   std::printf("%s\n", json.str().c_str());
 }
 
 void print_text_report(const io::TrainedModel& model, const train::History& history, double seconds,
-                       bool classification, bool validated,
+                       bool classification, bool validated, const std::optional<HeldOutTest>& test,
                        const std::vector<std::string>& written) {
   const train::EpochRecord& last = history.epochs.back();
   const train::EpochRecord& best = history.epochs[static_cast<size_t>(history.best_epoch - 1)];
@@ -106,6 +108,7 @@ void print_text_report(const io::TrainedModel& model, const train::History& hist
                 classification ? best.validation_accuracy : best.validation_rmse);
   }
   std::printf("\n");
+  if (test) print_test_text(*test, classification);
   for (const std::string& line : written) std::printf("wrote %s\n", line.c_str());
 }
 

@@ -7,6 +7,7 @@
 
 #include "arguments.hpp"
 #include "data_source.hpp"
+#include "held_out_test.hpp"
 #include "soma/io/trained_model.hpp"
 #include "soma/train/fit.hpp"
 
@@ -18,14 +19,16 @@ std::vector<std::string> write_outputs(const ParsedArguments& arguments, const L
                                        const io::TrainedModel& model,
                                        const train::History& history);
 
-// The best epoch's results, the history and the network as one JSON object on stdout.
+// The best epoch's results, the history, the network and the `test` file's results as one
+// JSON object on stdout.
 void print_json_report(const io::TrainedModel& model, const std::string& architecture,
-                       const train::History& history, double seconds, bool classification);
+                       const train::History& history, double seconds, bool classification,
+                       const std::optional<HeldOutTest>& test);
 
 // What was trained, how long it took, the best epoch's results (with validation when
-// `validated`) and the files `written`, on stdout.
+// `validated`), the `test` file's and the files `written`, on stdout.
 void print_text_report(const io::TrainedModel& model, const train::History& history, double seconds,
-                       bool classification, bool validated,
+                       bool classification, bool validated, const std::optional<HeldOutTest>& test,
                        const std::vector<std::string>& written);
 
 }  // namespace soma::cli

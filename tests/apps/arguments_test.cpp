@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -61,6 +62,36 @@ TEST(ArgumentParser, AttachedValuesAndNegativeNumbersAreValues) {
 
 TEST(ArgumentParser, AMissingValueIsStillReported) {
   EXPECT_EQ(usage_error({"--save"}), "option '--save' needs a value: --save MODEL");
+}
+
+// A command that reads an option it never declared would read nothing, and the option would
+// be missing from --help: that is refused at once.
+TEST(ArgumentParser, ReadingAnUndeclaredOptionIsAProgrammingError) {
+  const ParsedArguments parsed = parse({"--noise", "1"});
+  EXPECT_TRUE(parsed.has("--noise"));
+  EXPECT_FALSE(parsed.has("--save"));
+  EXPECT_THROW((void)parsed.has("--nosie"), std::logic_error);
+  EXPECT_THROW((void)parsed.value("--seed"), std::logic_error);
+  EXPECT_THROW((void)parsed.values("--at"), std::logic_error);
+}
+
+// Help text breaks at spaces so that no line passes column 100; continuation lines start
+// under the first.
+TEST(ArgumentParser, LongHelpIsWrappedUnderItsColumn) {
+  ArgumentParser parser("soma x", "soma x", "test");
+  std::string help;
+  for (int i = 0; i < 30; ++i) help += "word" + std::to_string(i) + " ";
+  help.pop_back();
+  parser.add_option("--long", "X", help);
+  const std::string text = parser.help();
+  const size_t at = text.find("  --long X");
+  ASSERT_NE(at, std::string::npos);
+  const std::string expected =
+      "  --long X                  word0 word1 word2 word3 word4 word5 word6 word7 word8 word9 "
+      "word10\n                            word11 word12 word13 word14 word15 word16 word17 "
+      "word18 word19 word20\n                            word21 word22 word23 word24 word25 "
+      "word26 word27 word28 word29\n";
+  EXPECT_EQ(text.substr(at), expected);
 }
 
 }  // namespace
