@@ -12,6 +12,8 @@ packages=(
   libomp-14-dev                      # OpenMP for clang, which oneDNN's CMake package needs
   libcairo2-dev                      # pictures (PNG) of decision regions and curves
   graphviz                           # renders graphs to SVG/PNG (`soma graph`, `--dot`)
+  help2man                           # the manual page (man soma), made from `soma help --all`
+  bash-completion                    # loads the installed completion (share/bash-completion)
 )
 
 missing=()
