@@ -11,9 +11,8 @@
 #include "soma/autograd/grad_mode.hpp"
 #include "soma/data/split.hpp"
 #include "soma/ops/arithmetic.hpp"
-#include "soma/optim/l2_penalty.hpp"
 #include "soma/tensor/generator.hpp"
-#include "soma/train/l1_penalty.hpp"
+#include "soma/train/penalty.hpp"
 
 namespace soma::train {
 

@@ -199,14 +199,14 @@ TEST(EvalOrigin, EvalSaysHowManyRowsAndFromWhere) {
   std::filesystem::remove_all(directory);
 }
 
-TEST(TrainOptions, MistakesNameTheOptionAndExitWithTwo) {
-  const std::string directory = make_temporary_directory();
-  std::ofstream(directory + "/other.csv") << "u,v,w\n1,2,3\n";
-  struct Case {
-    const char* options;
-    std::string message;
-  };
-  const std::vector<Case> cases = {
+struct Mistake {
+  const char* options;
+  std::string message;
+};
+
+// Each mistake in the options, with (part of) the one line it must print.
+std::vector<Mistake> option_mistakes() {
+  return {
       {"--momentum 0.5",
        "--momentum applies to --optimizer sgd, momentum or nesterov, not to "
        "--optimizer adam (Adam's moving average of the gradient is --beta1)"},
@@ -246,14 +246,22 @@ TEST(TrainOptions, MistakesNameTheOptionAndExitWithTwo) {
       {"--l2 x", "--l2: 'x' is not a number"},
       {"--l2 0.1 --weight-decay 0.1", "--l2 is another name for --weight-decay: give one"},
   };
-  for (const Case& c : cases) {
+}
+
+TEST(TrainOptions, MistakesNameTheOptionAndExitWithTwo) {
+  for (const Mistake& c : option_mistakes()) {
     SCOPED_TRACE(c.options);
     const CommandResult r = run_soma(std::string("train --data circles --epochs 1 ") + c.options);
     EXPECT_EQ(r.exit_code, 2) << r.out;
     EXPECT_NE(r.err.find(c.message), std::string::npos) << r.err;
     EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
   }
-  // The test file is read before training: a missing or foreign one stops it at once.
+}
+
+// The test file is read before training: a missing or foreign one stops it at once.
+TEST(TrainOptions, ABadTestFileIsRefusedBeforeTraining) {
+  const std::string directory = make_temporary_directory();
+  std::ofstream(directory + "/other.csv") << "u,v,w\n1,2,3\n";
   const CommandResult missing =
       run_soma("train --data circles --test '" + directory + "/missing.csv' --epochs 100000");
   EXPECT_EQ(missing.exit_code, 2);

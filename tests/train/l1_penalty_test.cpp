@@ -1,7 +1,7 @@
 // Tests l1_penalty: its value strength * sum(|p|) and gradient strength * sign(p) by hand,
 // the gradient against finite differences, two SGD steps on a penalised loss by hand, what
 // it does inside fit (smaller weights; 0 changes nothing), and its errors.
-#include "soma/train/l1_penalty.hpp"
+#include "soma/train/penalty.hpp"
 
 #include <gtest/gtest.h>
 

@@ -47,7 +47,7 @@ struct FitOptions {
   bool shuffle = true;
   // L2 regularisation added to the loss: (weight_decay / 2) * sum of squared parameters.
   float weight_decay = 0.0f;
-  // L1 regularisation added to the loss: l1_strength * sum of |parameters| (l1_penalty.hpp).
+  // L1 regularisation added to the loss: l1_strength * sum of |parameters| (penalty.hpp).
   float l1_strength = 0.0f;
   // A validation set, given, or split off the training data (stratified by class).
   std::optional<data::Dataset> validation;

@@ -1,6 +1,6 @@
 // Tests l2_penalty: its value (strength / 2) * sum(p^2), its gradient strength * p, that
 // adding it to a loss matches SGD's weight_decay step for step, and its errors.
-#include "soma/optim/l2_penalty.hpp"
+#include "soma/train/penalty.hpp"
 
 #include <gtest/gtest.h>
 
@@ -29,7 +29,7 @@ TEST(L2PenaltyTest, ValueIsHalfStrengthTimesSumOfSquaresAndGradientIsStrengthTim
   Tensor b = soma::from_values(soma::Shape{2, 1}, {3.0f, 0.5f});
   a.set_requires_grad();
   b.set_requires_grad();
-  const Tensor penalty = soma::l2_penalty({a, b}, 0.1f);
+  const Tensor penalty = soma::train::l2_penalty({a, b}, 0.1f);
   EXPECT_EQ(penalty.rank(), 0);
   EXPECT_NEAR(penalty.item(), 0.7125, 1e-6);
   soma::backward(penalty);
@@ -38,10 +38,10 @@ TEST(L2PenaltyTest, ValueIsHalfStrengthTimesSumOfSquaresAndGradientIsStrengthTim
 }
 
 TEST(L2PenaltyTest, EmptyListAndZeroStrengthGiveZero) {
-  EXPECT_EQ(soma::l2_penalty({}, 0.5f).item(), 0.0f);
+  EXPECT_EQ(soma::train::l2_penalty({}, 0.5f).item(), 0.0f);
   Tensor a = soma::tensor({4.0f});
   a.set_requires_grad();
-  const Tensor penalty = soma::l2_penalty({a}, 0.0f);
+  const Tensor penalty = soma::train::l2_penalty({a}, 0.0f);
   EXPECT_EQ(penalty.item(), 0.0f);
   soma::backward(penalty);
   expect_values(a.grad(), {0.0});
@@ -59,7 +59,7 @@ TEST(L2PenaltyTest, AddedToTheLossItMatchesSgdWeightDecay) {
   soma::Sgd decayed({with_decay}, {.learning_rate = 0.1f, .weight_decay = 0.1f});
   for (int step = 0; step < 3; ++step) {
     penalised.zero_grad();
-    soma::backward(soma::sum(with_penalty * c) + soma::l2_penalty({with_penalty}, 0.1f));
+    soma::backward(soma::sum(with_penalty * c) + soma::train::l2_penalty({with_penalty}, 0.1f));
     penalised.step();
     decayed.zero_grad();
     soma::backward(soma::sum(with_decay * c));
@@ -72,10 +72,10 @@ TEST(L2PenaltyTest, AddedToTheLossItMatchesSgdWeightDecay) {
 
 TEST(L2PenaltyTest, InvalidArgumentsThrow) {
   const Tensor a = soma::tensor({1.0f});
-  EXPECT_EQ(error_message([&] { soma::l2_penalty({a}, -0.1f); }),
+  EXPECT_EQ(error_message([&] { soma::train::l2_penalty({a}, -0.1f); }),
             "l2_penalty: strength must be non-negative and finite, got -0.1");
   EXPECT_EQ(error_message([&] {
-              soma::l2_penalty({a, Tensor()}, 0.1f);
+              soma::train::l2_penalty({a, Tensor()}, 0.1f);
             }),
             "l2_penalty: parameter 1 is undefined");
 }
