@@ -76,12 +76,14 @@ void plot_confusion_matrix(const std::string& path, const std::vector<std::vecto
   // Cells of 48 pixels for a few classes, down to 12 for many (the counts then left out).
   const double cell = std::clamp(560.0 / classes, 12.0, 48.0);
   double names_width = 0.0;
+  double true_width = 0.0;
   {
     Canvas probe(1, 1);
     Painter painter(probe);
     names_width = widest_name(painter, class_names);
+    true_width = painter.text_width("true", axis_font, true);
   }
-  const double left = margin + axis_font + 8.0 + names_width + 6.0;
+  const double left = margin + true_width + 10.0 + names_width + 6.0;
   const double top = Canvas::title_height() + (options.subtitle.empty() ? 0.0 : 18.0) + 8.0 +
                      axis_font + 8.0 + name_font + 6.0;
   const double side = cell * classes;

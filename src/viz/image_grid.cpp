@@ -180,7 +180,7 @@ void plot_weight_images(const std::string& path, const Tensor& weights, int64_t 
     painter.outline({image.x - 1, image.y - 1, image.width + 2, image.height + 2},
                     {0.75, 0.75, 0.75}, 1.0);
     char label[48];
-    std::snprintf(label, sizeof label, "%d: |w| <= %.2g", unit + 1, largest);
+    std::snprintf(label, sizeof label, "%d: \u00b1%.2g", unit + 1, largest);  // its scale
     painter.text(label, image.x + image.width / 2.0, image.bottom() + frame + label_height / 2.0,
                  0.5, label_font, label_color, false, layout.cell_width - 4.0);
   }

@@ -31,7 +31,8 @@ void plot_image_samples(const std::string& path, const Tensor& pixels, int64_t h
 
 // The weights (height*width x units, as a first Dense layer holds them) of each unit drawn
 // as a height x width image on a diverging map: blue negative, white zero, red positive.
-// Each unit has its own scale, its largest |weight| at full colour, printed under it: the
+// Each unit has its own scale, its largest |weight| at full colour, printed under it
+// ("3: ±0.42"): the
 // units' weights differ in size, and one shared scale would leave the small ones blank.
 // The first options.max_images units are drawn.
 void plot_weight_images(const std::string& path, const Tensor& weights, int64_t height,
