@@ -128,8 +128,11 @@ void check_image_pictures(const ParsedArguments& arguments, const LoadedData& da
 }
 
 ImageResults write_image_pictures(const ParsedArguments& arguments, const LoadedData& data,
-                                  const io::TrainedModel& model, const data::Dataset& shown,
-                                  bool validation) {
+                                  const io::TrainedModel& model,
+                                  const std::optional<data::Dataset>& validation,
+                                  const data::Dataset& training,
+                                  std::vector<std::string>& written) {
+  const data::Dataset& shown = validation ? *validation : training;
   ImageResults results;
   const bool image_classes = data.image_height > 0 && data.dataset.is_classification();
   if (image_classes || arguments.has("--confusion-plot")) {
@@ -140,11 +143,11 @@ ImageResults write_image_pictures(const ParsedArguments& arguments, const Loaded
   }
   if (auto path = arguments.value("--plot"); path && image_classes) {
     plot_samples(*path, data, model, shown, results);
-    results.written.push_back("picture: " + *path);
+    written.push_back("picture: " + *path);
   }
   if (auto path = arguments.value("--weights-plot")) {
     plot_weights(*path, data, model);
-    results.written.push_back("weights picture: " + *path);
+    written.push_back("weights picture: " + *path);
   }
   if (auto path = arguments.value("--confusion-plot")) {
     char subtitle[160];
@@ -154,7 +157,7 @@ ImageResults write_image_pictures(const ParsedArguments& arguments, const Loaded
                   results.evaluation.accuracy);
     viz::plot_confusion_matrix(*path, results.confusion, model.class_names,
                                {.title = model.description, .subtitle = subtitle});
-    results.written.push_back("confusion matrix picture: " + *path);
+    written.push_back("confusion matrix picture: " + *path);
   }
   return results;
 }

@@ -4,6 +4,7 @@
 // the report also shows that matrix. Every option is checked before training.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -24,21 +25,23 @@ void check_image_pictures(const ParsedArguments& arguments, const LoadedData& da
 // a folder that exists and may be written, and not itself a folder.
 void check_picture_path(const std::string& option, const std::string& path);
 
-// What the trained model makes of the samples the pictures show (the validation part, or
-// the training part without one); `evaluated` is false when nothing asked for them.
+// What the trained model makes of the samples the pictures show: the validation part, or
+// the training part without one; `evaluated` is false when nothing asked for them.
 struct ImageResults {
   bool evaluated = false;
   std::string part;  // "validation" or "training"
   train::Evaluation evaluation;
   ConfusionMatrix confusion;
-  std::vector<std::string> written;  // "picture: PATH", ... for the report
 };
 
-// Evaluates `shown` (scaled as the network takes it) when the data are images or
-// --confusion-plot asks, and writes --plot (image data), --weights-plot, --confusion-plot.
+// Evaluates the validation part (else the training part), both scaled as the network takes
+// them, when the data are images or --confusion-plot asks, and writes --plot (image
+// classification), --weights-plot and --confusion-plot, adding "picture: PATH", ... to
+// `written` for the report.
 ImageResults write_image_pictures(const ParsedArguments& arguments, const LoadedData& data,
-                                  const io::TrainedModel& model, const data::Dataset& shown,
-                                  bool validation);
+                                  const io::TrainedModel& model,
+                                  const std::optional<data::Dataset>& validation,
+                                  const data::Dataset& training, std::vector<std::string>& written);
 
 // The confusion matrix of image data in the text report ("validation confusion matrix").
 void print_image_confusion(const io::TrainedModel& model, const ImageResults& results);

@@ -26,6 +26,14 @@ std::string csv_field(const std::string& text) {
   return quoted + "\"";
 }
 
+// The rows to predict: IDX images for an image model given them, else a CSV file's rows.
+Tensor rows_to_predict(const std::string& source, const io::TrainedModel& model) {
+  if (model.is_image() && is_idx_path(source)) {
+    return idx_images_for_model(source, model.image_height, model.image_width);
+  }
+  return data::load_csv_features(source, model.feature_names, model.label_name);
+}
+
 }  // namespace
 
 // Each command declares its own options, in the order its --help lists them (the lines look
@@ -48,11 +56,7 @@ int run_predict(int argc, const char* const* argv, int first) {
   const auto source = arguments.value("--data");
   if (!source) throw UsageError("--data FILE.csv is required");
   const io::TrainedModel model = io::load_trained_model(arguments.positionals()[0]);
-  const Tensor features =
-      model.is_image() && is_idx_path(*source)
-          ? idx_images_for_model(*source, model.image_height, model.image_width)
-          : data::load_csv_features(*source, model.feature_names, model.label_name);
-  const Tensor outputs = model.predict(features);
+  const Tensor outputs = model.predict(rows_to_predict(*source, model));
 
   const int64_t rows = outputs.shape()[0];
   const int64_t columns = outputs.shape()[1];

@@ -320,9 +320,7 @@ int run_train(int argc, const char* const* argv, int first) {
 
   std::vector<std::string> written = write_outputs(arguments, data, model, *history);
   const ImageResults images =
-      write_image_pictures(arguments, data, model, split.validation.value_or(split.training),
-                           split.validation.has_value());
-  written.insert(written.end(), images.written.begin(), images.written.end());
+      write_image_pictures(arguments, data, model, split.validation, split.training, written);
   if (json_output) {
     print_json_report(model, architecture, *history, seconds, classification,
                       model.is_image() && images.evaluated ? &images.confusion : nullptr);
