@@ -23,6 +23,14 @@ bool is_idx_path(const std::string& path) {
   return ends_with(path, ".idx") || ends_with(path, "-ubyte");
 }
 
+void check_labels_go_with(const std::string& data) {
+  if (is_idx_path(data)) return;
+  throw UsageError("--labels goes with IDX images in --data (NAME.idx or NAME-ubyte), not " +
+                   (ends_with(data, ".csv")
+                        ? std::string("with a CSV file, whose labels are a column (--label COLUMN)")
+                        : "with '" + data + "'"));
+}
+
 LoadedData idx_data(const ParsedArguments& arguments) {
   const std::string images = *arguments.value("--data");
   const auto labels = arguments.value("--labels");
@@ -31,12 +39,7 @@ LoadedData idx_data(const ParsedArguments& arguments) {
                      ": IDX images need their labels: add --labels LABELS (an IDX file of one "
                      "class index per image)");
   }
-  if (!is_idx_path(images)) {
-    const bool csv = ends_with(images, ".csv");
-    throw UsageError("--labels goes with IDX images in --data (NAME.idx or NAME-ubyte), not " +
-                     (csv ? "with a CSV file, whose labels are a column (--label COLUMN)"
-                          : "with '" + images + "'"));
-  }
+  check_labels_go_with(images);
   data::IdxImageDataset loaded = data::load_idx_image_dataset(images, *labels);
   LoadedData result;
   result.dataset = std::move(loaded.dataset);
@@ -84,6 +87,10 @@ LoadedData with_image_option(const ParsedArguments& arguments, LoadedData data) 
 }
 
 Tensor idx_images_for_model(const std::string& path, int64_t height, int64_t width) {
+  if (height == 0) {
+    throw UsageError("--data " + path +
+                     ": IDX images need an image model; this one was not trained on images");
+  }
   data::IdxImages images = data::load_idx_images(path);
   if (images.height != height || images.width != width) {
     throw UsageError("--data " + path + " holds " + shape_text(images.height, images.width) +

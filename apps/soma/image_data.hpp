@@ -14,6 +14,9 @@ namespace soma::cli {
 // Whether `path` names an IDX file by its name: NAME.idx, or MNIST's NAME-ubyte.
 bool is_idx_path(const std::string& path);
 
+// Throws UsageError unless `data` (the --data value that came with --labels) is IDX.
+void check_labels_go_with(const std::string& data);
+
 // --data IMAGES --labels LABELS: byte pixels divided by 255 to [0, 1], classes 0..9 at
 // least (MNIST-style). UsageError for IDX --data without --labels and for --labels with
 // built-in or CSV data; soma::Error naming the file for what the IDX reader refuses (wrong
@@ -26,7 +29,8 @@ LoadedData idx_data(const ParsedArguments& arguments);
 LoadedData with_image_option(const ParsedArguments& arguments, LoadedData data);
 
 // The rows `soma predict` runs an image model on: IDX images of the model's height x
-// width, as `path` names them. UsageError naming both shapes when they differ.
+// width, as `path` names them. UsageError naming both shapes when they differ, and for a
+// model that is no image model (height 0).
 Tensor idx_images_for_model(const std::string& path, int64_t height, int64_t width);
 
 }  // namespace soma::cli

@@ -2,6 +2,7 @@
 #include "model_data.hpp"
 
 #include "data_source.hpp"
+#include "image_data.hpp"
 #include "network_options.hpp"
 #include "soma/core/error.hpp"
 #include "soma/data/csv.hpp"
@@ -27,6 +28,7 @@ data::Dataset load_data_for_model(const ParsedArguments& arguments, const io::Tr
   const bool csv = source.size() >= 4 && source.substr(source.size() - 4) == ".csv";
   data::Dataset dataset;
   if (csv) {
+    if (arguments.has("--labels")) check_labels_go_with(source);
     data::CsvSchema schema{model.feature_names,
                            arguments.value("--label").value_or(model.label_name),
                            model.class_names};

@@ -26,9 +26,9 @@ std::string csv_field(const std::string& text) {
   return quoted + "\"";
 }
 
-// The rows to predict: IDX images for an image model given them, else a CSV file's rows.
+// The rows to predict: IDX images (NAME.idx, NAME-ubyte) for an image model, else CSV rows.
 Tensor rows_to_predict(const std::string& source, const io::TrainedModel& model) {
-  if (model.is_image() && is_idx_path(source)) {
+  if (is_idx_path(source)) {
     return idx_images_for_model(source, model.image_height, model.image_width);
   }
   return data::load_csv_features(source, model.feature_names, model.label_name);

@@ -209,6 +209,26 @@ TEST_F(ImageCommands, EvalAndPredictRefuseImagesOfAnotherShape) {
   EXPECT_EQ(predicted.exit_code, 2);
   EXPECT_EQ(predicted.err, "soma predict: error: --data " + path("wide-images.idx") +
                                " holds 2x8 images, the model takes 4x4\n");
+  const CommandResult csv_labels =
+      run_soma("eval " + quoted("m.soma") + " --data " + quoted("points.csv") + " --labels " +
+               quoted("labels.idx"));
+  EXPECT_EQ(csv_labels.exit_code, 2);
+  EXPECT_EQ(csv_labels.err,
+            "soma eval: error: --labels goes with IDX images in --data (NAME.idx or NAME-ubyte), "
+            "not with a CSV file, whose labels are a column (--label COLUMN)\n");
+
+  ASSERT_EQ(run_soma("train --data " + quoted("points.csv") +
+                     " --epochs 1 --validation-split 0 "
+                     "--save " +
+                     quoted("points.soma"))
+                .exit_code,
+            0);
+  const CommandResult not_images =
+      run_soma("predict " + quoted("points.soma") + " --data " + quoted("images.idx"));
+  EXPECT_EQ(not_images.exit_code, 2);
+  EXPECT_EQ(not_images.err, "soma predict: error: --data " + path("images.idx") +
+                                ": IDX images need an image model; this one was not trained on "
+                                "images\n");
 }
 
 TEST_F(ImageCommands, HelpListsTheImageOptions) {
