@@ -12,6 +12,8 @@
 #include "arguments.hpp"
 #include "commands.hpp"
 #include "data_source.hpp"
+#include "image_data.hpp"
+#include "image_pictures.hpp"
 #include "network_options.hpp"
 #include "progress.hpp"
 #include "soma/data/features.hpp"
@@ -113,6 +115,8 @@ data::Dataset mapped_features(const ParsedArguments& arguments, const LoadedData
   model.feature_names = data.dataset.feature_names;
   model.class_names = data.class_names;
   model.label_name = data.label_name;
+  model.image_height = data.image_height;
+  model.image_width = data.image_width;
   auto names = arguments.value("--features");
   if (!names) return data.dataset;
   model.feature_map = parse_feature_map(*names);
@@ -124,18 +128,23 @@ data::Dataset mapped_features(const ParsedArguments& arguments, const LoadedData
 // network_options.hpp and data_source.hpp.
 ArgumentParser train_parser() {
   ArgumentParser parser(
-      "soma train", "soma train --data NAME|FILE.csv [--arch 2-16-16-1] [options]",
+      "soma train", "soma train --data NAME|FILE.csv|IMAGES [--arch 2-16-16-1] [options]",
       "Trains a fully connected network by backpropagation and gradient descent.\n"
       "Defaults follow the data: two classes and one output -> sigmoid and binary\n"
       "cross-entropy; one output per class -> softmax and cross-entropy; real-valued\n"
       "labels -> identity output and squared error. Example:\n"
       "  soma train --data circles --arch 2-16-16-1 --activation tanh --plot circles.png\n"
+      "  soma train --data images.idx --labels labels.idx --arch 784-64-10 --plot samples.png\n"
       "Activations: " +
           activation_names() + ".");
   add_data_options(parser);
   parser.add_option("--features", "F1,F2,...",
                     "feature maps of 2-d data: x1 x2 x1^2 x2^2 x1*x2 sin(x1) sin(x2) r theta");
-  parser.add_option("--scale", "KIND", "standard, minmax or none (default: standard for CSV)");
+  parser.add_option("--image", "HxW", "the CSV features are the pixels of H x W images, row-major");
+  parser.add_option("--scale", "KIND",
+                    "standard, minmax or none (default: standard for CSV; none for IDX images,\n"
+                    "whose byte pixels are divided by 255 to [0, 1]: one range for every pixel,\n"
+                    "so a pixel that is nearly always blank is not blown up to unit variance)");
   add_network_options(parser, "layer sizes, e.g. 2-16-16-1 (default: IN-16-16-OUT)",
                       "from the task");
   parser.add_option("--loss", "NAME",
@@ -151,8 +160,10 @@ ArgumentParser train_parser() {
   parser.add_option("--init", "NAME", "weight initialiser (default glorot_uniform)");
   parser.add_option("--seed", "N", "seed for data, weights and shuffling (default 0)");
   parser.add_option("--save", "MODEL", "write the trained model to this file");
-  parser.add_option("--plot", "FILE.png", "picture: decision regions, regression fit or curves");
+  parser.add_option("--plot", "FILE.png",
+                    "picture: decision regions, regression fit, validation images or curves");
   parser.add_option("--curves", "FILE.png", "picture of the training curves");
+  add_image_picture_options(parser);
   parser.add_flag("--json", "print one JSON object instead of progress and a summary");
   return parser;
 }
@@ -265,7 +276,8 @@ int run_train(int argc, const char* const* argv, int first) {
   if (!parsed) return exit_ok;
   const ParsedArguments& arguments = *parsed;
   const uint64_t seed = read_seed(arguments, 0);
-  const LoadedData data = load_data(arguments, seed);
+  const LoadedData data = with_image_option(arguments, load_data(arguments, seed));
+  check_image_pictures(arguments, data);
   const bool classification = data.dataset.is_classification();
   const double validation_fraction =
       arguments.has("--validation-split")
@@ -306,12 +318,16 @@ int run_train(int argc, const char* const* argv, int first) {
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
 
-  const std::vector<std::string> written = write_outputs(arguments, data, model, *history);
+  std::vector<std::string> written = write_outputs(arguments, data, model, *history);
+  const ImageResults images =
+      write_image_pictures(arguments, data, model, split.validation, split.training, written);
   if (json_output) {
-    print_json_report(model, architecture, *history, seconds, classification);
+    print_json_report(model, architecture, *history, seconds, classification,
+                      model.is_image() && images.evaluated ? &images.confusion : nullptr);
   } else {
     print_text_report(model, *history, seconds, classification, split.validation.has_value(),
                       written);
+    print_image_confusion(model, images);
   }
   return exit_ok;
 }

@@ -6,21 +6,25 @@
 #include <vector>
 
 #include "arguments.hpp"
+#include "confusion_report.hpp"
 #include "data_source.hpp"
 #include "soma/io/trained_model.hpp"
 #include "soma/train/fit.hpp"
 
 namespace soma::cli {
 
-// Writes the model, then the pictures, each atomically; returns "model: PATH", ... for the
+// Writes the model, then the pictures, each atomically (--plot of image classification is
+// image_pictures.hpp's); returns "model: PATH", ... for the
 // report.
 std::vector<std::string> write_outputs(const ParsedArguments& arguments, const LoadedData& data,
                                        const io::TrainedModel& model,
                                        const train::History& history);
 
-// The best epoch's results, the history and the network as one JSON object on stdout.
+// The best epoch's results, the history and the network as one JSON object on stdout, with
+// "confusion_matrix" when `confusion` is given.
 void print_json_report(const io::TrainedModel& model, const std::string& architecture,
-                       const train::History& history, double seconds, bool classification);
+                       const train::History& history, double seconds, bool classification,
+                       const ConfusionMatrix* confusion = nullptr);
 
 // What was trained, how long it took, the best epoch's results (with validation when
 // `validated`) and the files `written`, on stdout.
