@@ -4,6 +4,7 @@
 #include <cmath>
 #include <filesystem>
 
+#include "image_data.hpp"
 #include "soma/core/error.hpp"
 #include "soma/data/csv.hpp"
 #include "soma/data/synthetic.hpp"
@@ -32,8 +33,11 @@ std::string builtin_dataset_names() {
 }
 
 void add_data_options(ArgumentParser& parser) {
-  parser.add_option("--data", "NAME|FILE.csv",
-                    "built-in data (" + builtin_dataset_names() + ") or a CSV file");
+  parser.add_option("--data", "NAME|FILE.csv|IMAGES",
+                    "built-in data (" + builtin_dataset_names() +
+                        "), a CSV file, or IDX images (n x rows x columns) with --labels");
+  parser.add_option("--labels", "LABELS",
+                    "IDX labels (n class indices) of the IDX images in --data");
   parser.add_option("--label", "COLUMN", "CSV label column, by name or index (default: last)");
   parser.add_option("--task", "KIND", "classification or regression (default: guessed)");
   parser.add_option("--samples", "N", "samples of built-in data (default 400)");
@@ -92,6 +96,7 @@ LoadedData csv_data(const std::string& path, const ParsedArguments& arguments) {
 LoadedData load_data(const ParsedArguments& arguments, uint64_t seed) {
   const auto name = arguments.value("--data");
   if (!name) throw UsageError("--data is required (" + builtin_dataset_names() + " or a CSV file)");
+  if (arguments.has("--labels") || is_idx_path(*name)) return idx_data(arguments);
   const int64_t samples =
       arguments.has("--samples")
           ? parse_integer("--samples", *arguments.value("--samples"), 4, 10'000'000)

@@ -1,7 +1,7 @@
 // Where `soma train`, `eval` and `predict` get their data: a built-in generator
 // (circles, gaussians, xor, spiral, moons; sine, abs, step, polynomial for regression) or
-// a CSV file, chosen by --data, with the options that shape it (--samples, --noise,
-// --classes, --label, --task).
+// a CSV file, or IDX images with --labels (image_data.hpp), chosen by --data, with the
+// options that shape it (--samples, --noise, --classes, --label, --task).
 #pragma once
 
 #include <cstdint>
@@ -21,6 +21,10 @@ struct LoadedData {
   std::string source;  // "circles", or the CSV path
   bool from_csv = false;
   std::function<double(double)> target;  // the true function of a built-in 1-d dataset
+  // Image data (IDX images, or CSV features declared one with --image): each row is the
+  // pixels of an image_height x image_width image, row-major; 0 x 0 for other data.
+  int64_t image_height = 0;
+  int64_t image_width = 0;
 };
 
 // The --data options every data-reading command accepts.

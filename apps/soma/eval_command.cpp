@@ -1,10 +1,10 @@
 // `soma eval MODEL --data ...`: the loss and accuracy (with a confusion matrix) or RMSE of
 // a saved model on data.
-#include <algorithm>
 #include <cstdio>
 
 #include "arguments.hpp"
 #include "commands.hpp"
+#include "confusion_report.hpp"
 #include "data_source.hpp"
 #include "json_writer.hpp"
 #include "model_data.hpp"
@@ -14,75 +14,24 @@ namespace soma::cli {
 
 namespace {
 
-// A class name or description for the text report, on one line: a line break in a name (a
-// quoted CSV label may hold one) is shown as \n, so that the table keeps its rows. Only for
-// reading: unlike the model file's escaping (io/trained_model.cpp), it need not read back.
-std::string one_line(const std::string& text) {
-  std::string out;
-  for (const char c : text) {
-    if (c == '\n') {
-      out += "\\n";
-    } else if (c == '\r') {
-      out += "\\r";
-    } else {
-      out += c;
-    }
-  }
-  return out;
-}
-
-using ConfusionMatrix = std::vector<std::vector<int64_t>>;  // [true class][predicted class]
-
-ConfusionMatrix confusion_matrix(const data::Dataset& dataset, const train::Evaluation& result) {
-  const auto classes = static_cast<size_t>(dataset.classes);
-  ConfusionMatrix confusion(classes, std::vector<int64_t>(classes, 0));
-  for (size_t i = 0; i < result.predicted.size(); ++i) {
-    const auto truth = static_cast<size_t>(dataset.targets.data()[i]);
-    ++confusion[truth][static_cast<size_t>(result.predicted[i])];
-  }
-  return confusion;
-}
-
 void print_json(const io::TrainedModel& model, const data::Dataset& dataset,
                 const DataOrigin& origin, const train::Evaluation& result,
                 const ConfusionMatrix& confusion) {
   JsonWriter json;
   json.begin_object().key("samples").value(dataset.size()).key("source").value(origin.source);
   if (origin.seed) json.key("seed").value(static_cast<int64_t>(*origin.seed));
+  if (origin.labels) json.key("labels").value(*origin.labels);
   json.key("loss").value(result.loss);
   if (model.is_classification()) {
     json.key("accuracy").value(result.accuracy).key("classes").begin_array();
     for (const std::string& name : model.class_names) json.value(name);
-    json.end_array().key("confusion_matrix").begin_array();
-    for (const auto& row : confusion) {
-      json.begin_array();
-      for (int64_t count : row) json.value(count);
-      json.end_array();
-    }
     json.end_array();
+    write_confusion_json(json, confusion);
   } else {
     json.key("rmse").value(result.rmse);
   }
   json.end_object();
   std::printf("%s\n", json.str().c_str());
-}
-
-// The matrix as a table, a column per class, wide enough for the longest name.
-void print_confusion(const std::vector<std::string>& class_names,
-                     const ConfusionMatrix& confusion) {
-  std::vector<std::string> names;
-  for (const std::string& name : class_names) names.push_back(one_line(name));
-  size_t width = 6;
-  for (const std::string& name : names) width = std::max(width, name.size() + 2);
-  std::printf("%*s", static_cast<int>(width), "");
-  for (const std::string& name : names) std::printf("%*s", static_cast<int>(width), name.c_str());
-  std::printf("\n");
-  for (size_t row = 0; row < confusion.size(); ++row) {
-    std::printf("%*s", static_cast<int>(width), names[row].c_str());
-    for (int64_t count : confusion[row])
-      std::printf("%*lld", static_cast<int>(width), static_cast<long long>(count));
-    std::printf("\n");
-  }
 }
 
 void print_text(const io::TrainedModel& model, const data::Dataset& dataset,
@@ -103,7 +52,8 @@ void print_text(const io::TrainedModel& model, const data::Dataset& dataset,
 }  // namespace
 
 ArgumentParser eval_parser() {
-  ArgumentParser parser("soma eval", "soma eval MODEL --data NAME|FILE.csv [--json]",
+  ArgumentParser parser("soma eval",
+                        "soma eval MODEL --data NAME|FILE.csv|IMAGES [--labels LABELS] [--json]",
                         "Evaluates a model saved by 'soma train --save' on data: the loss, and\n"
                         "the accuracy and confusion matrix (classification) or the RMSE.");
   parser.add_positional("MODEL", "a model file written by soma train --save");

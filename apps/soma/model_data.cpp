@@ -2,6 +2,7 @@
 #include "model_data.hpp"
 
 #include "data_source.hpp"
+#include "image_data.hpp"
 #include "network_options.hpp"
 #include "soma/core/error.hpp"
 #include "soma/data/csv.hpp"
@@ -9,6 +10,16 @@
 namespace soma::cli {
 
 namespace {
+
+// Images of another shape with as many pixels would pass the count check below.
+void check_image_fits(const LoadedData& data, const io::TrainedModel& model) {
+  if (data.image_height == 0 || !model.is_image()) return;
+  if (data.image_height != model.image_height || data.image_width != model.image_width) {
+    throw UsageError("--data " + data.source + " holds " + std::to_string(data.image_height) + "x" +
+                     std::to_string(data.image_width) + " images, the model takes " +
+                     std::to_string(model.image_height) + "x" + std::to_string(model.image_width));
+  }
+}
 
 bool names_csv_file(const std::string& source) {
   return source.size() >= 4 && source.substr(source.size() - 4) == ".csv";
@@ -24,11 +35,12 @@ bool names_builtin_data(const std::string& source) {
 
 DataOrigin data_origin(const ParsedArguments& arguments) {
   const std::string source = arguments.value("--data").value_or("");
-  if (!names_builtin_data(source)) return {source, std::nullopt};
-  return {source, read_seed(arguments, 1)};
+  if (!names_builtin_data(source)) return {source, std::nullopt, arguments.value("--labels")};
+  return {source, read_seed(arguments, 1), std::nullopt};
 }
 
 std::string DataOrigin::describe() const {
+  if (labels) return source + " (labels " + *labels + ")";
   return seed ? source + " (built-in, seed " + std::to_string(*seed) + ")" : source;
 }
 
@@ -37,12 +49,15 @@ data::Dataset load_data_for_model(const ParsedArguments& arguments, const io::Tr
   const bool csv = names_csv_file(source);
   data::Dataset dataset;
   if (csv) {
+    if (arguments.has("--labels")) check_labels_go_with(source);
     data::CsvSchema schema{model.feature_names,
                            arguments.value("--label").value_or(model.label_name),
                            model.class_names};
     dataset = data::load_csv_with_schema(source, schema);
   } else {
-    dataset = load_data(arguments, read_seed(arguments, 1)).dataset;
+    LoadedData loaded = load_data(arguments, read_seed(arguments, 1));
+    check_image_fits(loaded, model);
+    dataset = std::move(loaded.dataset);
     if (dataset.is_classification() != model.is_classification()) {
       throw UsageError("--data " + source + " is " +
                        (dataset.is_classification() ? "classification" : "regression") +

@@ -20,8 +20,9 @@ data::Dataset load_data_for_model(const ParsedArguments& arguments, const io::Tr
 // seed it was generated with (--seed, default 1).
 struct DataOrigin {
   std::string source;
-  std::optional<uint64_t> seed;  // built-in data only
-  // "FILE.csv" or "circles (built-in, seed 1)".
+  std::optional<uint64_t> seed;       // built-in data only
+  std::optional<std::string> labels;  // IDX images: their --labels file
+  // "FILE.csv", "IMAGES (labels LABELS)" or "circles (built-in, seed 1)".
   std::string describe() const;
 };
 DataOrigin data_origin(const ParsedArguments& arguments);

@@ -222,6 +222,15 @@ std::unique_ptr<LearningRateSchedule> read_schedule(const ParsedArguments& argum
                                           static_cast<float>(values["min"]));
 }
 
+std::unique_ptr<LearningRateSchedule> attach_schedule(const ParsedArguments& arguments,
+                                                      const Optimizer& optimizer,
+                                                      train::FitOptions& options) {
+  std::unique_ptr<LearningRateSchedule> schedule =
+      read_schedule(arguments, optimizer.learning_rate(), options.epochs);
+  options.schedule = schedule.get();
+  return schedule;
+}
+
 void read_penalties(const ParsedArguments& arguments, train::FitOptions& options) {
   if (arguments.has("--weight-decay") && arguments.has("--l2")) {
     throw UsageError("--l2 is another name for --weight-decay: give one of them");

@@ -37,6 +37,12 @@ AdamWOptions adamw_options(const ParsedArguments& arguments, float learning_rate
 std::unique_ptr<LearningRateSchedule> read_schedule(const ParsedArguments& arguments, float initial,
                                                     int epochs);
 
+// read_schedule for `optimizer`'s learning rate and options.epochs, set as options.schedule;
+// the caller keeps the result for as long as fit runs.
+std::unique_ptr<LearningRateSchedule> attach_schedule(const ParsedArguments& arguments,
+                                                      const Optimizer& optimizer,
+                                                      train::FitOptions& options);
+
 // --weight-decay or its alias --l2 (not both), and --l1, into `options`.
 void read_penalties(const ParsedArguments& arguments, train::FitOptions& options);
 

@@ -4,6 +4,7 @@
 #include "arguments.hpp"
 #include "commands.hpp"
 #include "data_source.hpp"
+#include "image_data.hpp"
 #include "soma/core/atomic_file.hpp"
 #include "soma/core/number_text.hpp"
 #include "soma/data/csv.hpp"
@@ -25,6 +26,14 @@ std::string csv_field(const std::string& text) {
   return quoted + "\"";
 }
 
+// The rows to predict: IDX images (NAME.idx, NAME-ubyte) for an image model, else CSV rows.
+Tensor rows_to_predict(const std::string& source, const io::TrainedModel& model) {
+  if (is_idx_path(source)) {
+    return idx_images_for_model(source, model.image_height, model.image_width);
+  }
+  return data::load_csv_features(source, model.feature_names, model.label_name);
+}
+
 }  // namespace
 
 // Each command declares its own options, in the order its --help lists them (the lines look
@@ -32,12 +41,14 @@ std::string csv_field(const std::string& text) {
 // network_options.hpp and data_source.hpp.
 ArgumentParser predict_parser() {
   ArgumentParser parser(
-      "soma predict", "soma predict MODEL --data FILE.csv [--out FILE.csv]",
+      "soma predict", "soma predict MODEL --data FILE.csv|IMAGES [--out FILE.csv]",
       "Runs a saved model on the rows of a CSV file (its label column, if present, is\n"
       "ignored) and prints one CSV row per input row: for classification the predicted\n"
-      "class and the probability of each class, for regression the predicted value.");
+      "class and the probability of each class, for regression the predicted value.\n"
+      "An image model also takes IDX images (NAME.idx or NAME-ubyte) of its size.");
   parser.add_positional("MODEL", "a model file written by soma train --save");
-  parser.add_option("--data", "FILE.csv", "rows to predict, with the training features");
+  parser.add_option("--data", "FILE.csv|IMAGES",
+                    "rows to predict, with the training features, or IDX images");
   parser.add_option("--out", "FILE.csv", "write the predictions here instead of printing");
   return parser;
 }
@@ -50,8 +61,7 @@ int run_predict(int argc, const char* const* argv, int first) {
   const auto source = arguments.value("--data");
   if (!source) throw UsageError("--data FILE.csv is required");
   const io::TrainedModel model = io::load_trained_model(arguments.positionals()[0]);
-  const Tensor features = data::load_csv_features(*source, model.feature_names, model.label_name);
-  const Tensor outputs = model.predict(features);
+  const Tensor outputs = model.predict(rows_to_predict(*source, model));
 
   const int64_t rows = outputs.shape()[0];
   const int64_t columns = outputs.shape()[1];

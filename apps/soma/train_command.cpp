@@ -13,6 +13,8 @@
 #include "commands.hpp"
 #include "data_source.hpp"
 #include "held_out_test.hpp"
+#include "image_data.hpp"
+#include "image_pictures.hpp"
 #include "network_options.hpp"
 #include "optimizer_options.hpp"
 #include "progress.hpp"
@@ -106,6 +108,8 @@ data::Dataset mapped_features(const ParsedArguments& arguments, const LoadedData
   model.feature_names = data.dataset.feature_names;
   model.class_names = data.class_names;
   model.label_name = data.label_name;
+  model.image_height = data.image_height;
+  model.image_width = data.image_width;
   auto names = arguments.value("--features");
   if (!names) return data.dataset;
   model.feature_map = parse_feature_map(*names);
@@ -119,18 +123,23 @@ data::Dataset mapped_features(const ParsedArguments& arguments, const LoadedData
 // network_options.hpp and data_source.hpp.
 ArgumentParser train_parser() {
   ArgumentParser parser(
-      "soma train", "soma train --data NAME|FILE.csv [--arch 2-16-16-1] [options]",
+      "soma train", "soma train --data NAME|FILE.csv|IMAGES [--arch 2-16-16-1] [options]",
       "Trains a fully connected network by backpropagation and gradient descent.\n"
       "Defaults follow the data: two classes and one output -> sigmoid and binary\n"
       "cross-entropy; one output per class -> softmax and cross-entropy; real-valued\n"
       "labels -> identity output and squared error. Example:\n"
       "  soma train --data circles --arch 2-16-16-1 --activation tanh --plot circles.png\n"
+      "  soma train --data images.idx --labels labels.idx --arch 784-64-10 --plot samples.png\n"
       "Activations: " +
           activation_names() + ".");
   add_data_options(parser);
   parser.add_option("--features", "F1,F2,...",
                     "feature maps of 2-d data: x1 x2 x1^2 x2^2 x1*x2 sin(x1) sin(x2) r theta");
-  parser.add_option("--scale", "KIND", "standard, minmax or none (default: standard for CSV)");
+  parser.add_option("--image", "HxW", "the CSV features are the pixels of H x W images, row-major");
+  parser.add_option("--scale", "KIND",
+                    "standard, minmax or none (default: standard for CSV; none for IDX images,\n"
+                    "whose byte pixels are divided by 255 to [0, 1]: one range for every pixel,\n"
+                    "so a pixel that is nearly always blank is not blown up to unit variance)");
   add_network_options(parser, "layer sizes, e.g. 2-16-16-1 (default: IN-16-16-OUT)",
                       "from the task");
   parser.add_option("--loss", "NAME",
@@ -149,8 +158,10 @@ ArgumentParser train_parser() {
   parser.add_option("--init", "NAME", "weight initialiser (default glorot_uniform)");
   parser.add_option("--seed", "N", "seed for data, weights and shuffling (default 0)");
   parser.add_option("--save", "MODEL", "write the trained model to this file");
-  parser.add_option("--plot", "FILE.png", "picture: decision regions, regression fit or curves");
+  parser.add_option("--plot", "FILE.png",
+                    "picture: decision regions, regression fit, validation images or curves");
   parser.add_option("--curves", "FILE.png", "picture of the training curves");
+  add_image_picture_options(parser);
   parser.add_flag("--json", "print one JSON object instead of progress and a summary");
   return parser;
 }
@@ -172,6 +183,14 @@ std::vector<int64_t> layer_sizes(const ParsedArguments& arguments, const data::D
                               ? (raw.classes == 2 ? 1 : raw.classes)
                               : (raw.targets.rank() == 2 ? raw.targets.shape()[1] : 1);
   return {inputs, 16, 16, outputs};
+}
+
+// {2, 16, 16, 1} -> "2-16-16-1".
+std::string architecture_of(const std::vector<int64_t>& sizes) {
+  std::string architecture;
+  for (int64_t size : sizes)
+    architecture += (architecture.empty() ? "" : "-") + std::to_string(size);
+  return architecture;
 }
 
 // The training and validation parts, scaled by a scaler fitted on the training part only
@@ -264,7 +283,8 @@ int run_train(int argc, const char* const* argv, int first) {
   if (!parsed) return exit_ok;
   const ParsedArguments& arguments = *parsed;
   const uint64_t seed = read_seed(arguments, 0);
-  const LoadedData data = load_data(arguments, seed);
+  const LoadedData data = with_image_option(arguments, load_data(arguments, seed));
+  check_image_pictures(arguments, data);
   const bool classification = data.dataset.is_classification();
   const double validation_fraction =
       arguments.has("--validation-split")
@@ -280,9 +300,7 @@ int run_train(int argc, const char* const* argv, int first) {
   // a network too large for memory is refused before they are allocated.
   const std::vector<int64_t> sizes =
       layer_sizes(arguments, data.dataset, features.features.shape()[1]);
-  std::string architecture;
-  for (int64_t size : sizes)
-    architecture += (architecture.empty() ? "" : "-") + std::to_string(size);
+  const std::string architecture = architecture_of(sizes);
   train::FitOptions options;
   if (auto text = arguments.value("--batch-size"))
     options.batch_size = parse_integer("--batch-size", *text, 0, INT64_MAX);
@@ -298,24 +316,26 @@ int run_train(int argc, const char* const* argv, int first) {
   const std::unique_ptr<Optimizer> optimizer =
       make_optimizer(arguments, model.network->parameters());
   const std::unique_ptr<LearningRateSchedule> schedule =
-      read_schedule(arguments, optimizer->learning_rate(), options.epochs);
-  options.schedule = schedule.get();
+      attach_schedule(arguments, *optimizer, options);
 
-  const bool json_output = arguments.has("--json");
   const auto started = std::chrono::steady_clock::now();
-  const std::optional<train::History> history =
-      fit_with_progress(model, *optimizer, split.training, options, json_output, classification);
+  const std::optional<train::History> history = fit_with_progress(
+      model, *optimizer, split.training, options, arguments.has("--json"), classification);
   if (!history) return exit_failure;
-  if (test) evaluate_held_out_test(*test, model);
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  if (test) evaluate_held_out_test(*test, model);
 
-  const std::vector<std::string> written = write_outputs(arguments, data, model, *history);
-  if (json_output) {
-    print_json_report(model, architecture, *history, seconds, classification, test);
+  std::vector<std::string> written = write_outputs(arguments, data, model, *history);
+  const ImageResults images =
+      write_image_pictures(arguments, data, model, split.validation, split.training, written);
+  if (arguments.has("--json")) {
+    print_json_report(model, architecture, *history, seconds, classification, test,
+                      model.is_image() && images.evaluated ? &images.confusion : nullptr);
   } else {
     print_text_report(model, *history, seconds, classification, split.validation.has_value(), test,
                       written);
+    print_image_confusion(model, images);
   }
   return exit_ok;
 }

@@ -46,7 +46,8 @@ std::vector<std::string> write_outputs(const ParsedArguments& arguments, const L
   }
   const data::Dataset& dataset = data.dataset;
   const auto predict = [&model](const Tensor& points) { return model.predict(points); };
-  if (auto path = arguments.value("--plot")) {
+  const bool image_classes = model.is_image() && model.is_classification();
+  if (auto path = arguments.value("--plot"); path && !image_classes) {
     const bool classification = dataset.is_classification();
     if (classification && dataset.features.shape()[1] == 2) {
       viz::plot_decision_regions(*path, predict, dataset.features, dataset.targets, dataset.classes,
@@ -73,7 +74,7 @@ std::vector<std::string> write_outputs(const ParsedArguments& arguments, const L
 
 void print_json_report(const io::TrainedModel& model, const std::string& architecture,
                        const train::History& history, double seconds, bool classification,
-                       const std::optional<HeldOutTest>& test) {
+                       const std::optional<HeldOutTest>& test, const ConfusionMatrix* confusion) {
   const train::EpochRecord& last = history.epochs.back();
   const train::EpochRecord& best = history.epochs[static_cast<size_t>(history.best_epoch - 1)];
   JsonWriter json;
@@ -86,6 +87,7 @@ void print_json_report(const io::TrainedModel& model, const std::string& archite
   json.key("architecture").value(architecture);
   json.key("loss").value(train::loss_name(model.loss));
   if (test) write_test_json(json, *test, classification);
+  if (confusion != nullptr) write_confusion_json(json, *confusion);
   write_history(json, history, classification);
   json.end_object();
   std::printf("%s\n", json.str().c_str());

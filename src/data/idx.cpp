@@ -170,20 +170,18 @@ Tensor load_idx(const std::string& path) {
   return parse_idx(read_file(path), path);
 }
 
-Dataset load_idx_dataset(const std::string& images_path, const std::string& labels_path,
-                         float scale, int64_t minimum_classes) {
-  if (!std::isfinite(scale)) throw Error("load_idx_dataset: the scale must be finite");
-  const Tensor images = load_idx(images_path);
+namespace {
+
+// `features` (one row per image) with the labels of `labels_path`, checked against the
+// images' count and read as class indices.
+Dataset labelled(Tensor features, const std::string& images_path, const std::string& labels_path,
+                 int64_t minimum_classes) {
   const Tensor labels = load_idx(labels_path);
-  if (images.rank() < 2) {
-    throw Error(images_path + ": images need at least 2 dimensions (count x ...), got shape " +
-                images.shape().to_string());
-  }
   if (labels.rank() != 1) {
     throw Error(labels_path + ": labels need 1 dimension (count), got shape " +
                 labels.shape().to_string());
   }
-  const int64_t samples = images.shape()[0];
+  const int64_t samples = features.shape()[0];
   if (labels.shape()[0] != samples) {
     throw Error(images_path + " holds " + std::to_string(samples) + " images but " + labels_path +
                 " holds " + std::to_string(labels.shape()[0]) + " labels");
@@ -202,23 +200,72 @@ Dataset load_idx_dataset(const std::string& images_path, const std::string& labe
     }
     largest = std::max(largest, label[i]);
   }
-
-  const int64_t pixels = images.numel() / samples;
   Dataset dataset;
-  dataset.features = Tensor::empty(Shape{samples, pixels});
-  const float* in = images.data();
-  float* out = dataset.features.data();
-  for (int64_t i = 0; i < samples * pixels; ++i) out[i] = in[i] * scale;
+  dataset.features = std::move(features);
   dataset.targets = labels.clone();
   dataset.classes = std::max(static_cast<int64_t>(largest) + 1, minimum_classes);
-  dataset.feature_names.reserve(static_cast<size_t>(pixels));
-  const int64_t columns = images.shape()[images.rank() - 1];
-  for (int64_t p = 0; p < pixels; ++p) {
-    dataset.feature_names.push_back(images.rank() == 3 ? "px" + std::to_string(p / columns) + "_" +
-                                                             std::to_string(p % columns)
-                                                       : "px" + std::to_string(p));
-  }
   return dataset;
+}
+
+// (n x ...) -> (n x pixels), each value multiplied by `scale`.
+Tensor flattened(const Tensor& images, float scale) {
+  const int64_t samples = images.shape()[0];
+  const int64_t pixels = samples == 0 ? 0 : images.numel() / samples;
+  Tensor features = Tensor::empty(Shape{samples, pixels});
+  const float* in = images.data();
+  float* out = features.data();
+  for (int64_t i = 0; i < samples * pixels; ++i) out[i] = in[i] * scale;
+  return features;
+}
+
+// "px{row}_{col}" for 2-d images (as in digits.csv), "px{index}" otherwise.
+std::vector<std::string> pixel_names(int64_t image_rank, int64_t pixels, int64_t columns) {
+  std::vector<std::string> names;
+  names.reserve(static_cast<size_t>(pixels));
+  for (int64_t p = 0; p < pixels; ++p) {
+    names.push_back(image_rank == 2
+                        ? "px" + std::to_string(p / columns) + "_" + std::to_string(p % columns)
+                        : "px" + std::to_string(p));
+  }
+  return names;
+}
+
+}  // namespace
+
+Dataset load_idx_dataset(const std::string& images_path, const std::string& labels_path,
+                         float scale, int64_t minimum_classes) {
+  if (!std::isfinite(scale)) throw Error("load_idx_dataset: the scale must be finite");
+  const Tensor images = load_idx(images_path);
+  if (images.rank() < 2) {
+    throw Error(images_path + ": images need at least 2 dimensions (count x ...), got shape " +
+                images.shape().to_string());
+  }
+  Dataset dataset = labelled(flattened(images, scale), images_path, labels_path, minimum_classes);
+  dataset.feature_names = pixel_names(images.rank() - 1, dataset.features.shape()[1],
+                                      images.shape()[images.rank() - 1]);
+  return dataset;
+}
+
+IdxImages load_idx_images(const std::string& path) {
+  const std::string bytes = read_file(path);
+  const Tensor images = parse_idx(bytes, path);
+  if (images.rank() != 3) {
+    throw Error(path + ": not images: shape " + images.shape().to_string() +
+                "; IDX images are count x rows x columns");
+  }
+  if (images.shape()[0] == 0) throw Error(path + ": no images");
+  constexpr unsigned char unsigned_byte = 0x08;  // the type byte of the magic 0x0000TTDD
+  const float scale = static_cast<unsigned char>(bytes[2]) == unsigned_byte ? 1.0f / 255 : 1.0f;
+  return {flattened(images, scale), images.shape()[1], images.shape()[2]};
+}
+
+IdxImageDataset load_idx_image_dataset(const std::string& images_path,
+                                       const std::string& labels_path, int64_t minimum_classes) {
+  IdxImages images = load_idx_images(images_path);
+  IdxImageDataset result{labelled(images.pixels, images_path, labels_path, minimum_classes),
+                         images.height, images.width};
+  result.dataset.feature_names = pixel_names(2, images.height * images.width, images.width);
+  return result;
 }
 
 }  // namespace soma::data

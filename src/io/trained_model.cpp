@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <set>
 #include <sstream>
+#include <tuple>
 
 #include "soma/core/error.hpp"
 #include "soma/data/features.hpp"
@@ -23,6 +24,8 @@ namespace {
 // this entry. Without it the lists are plain lines, as in every file older than the entry.
 constexpr const char* list_encoding_key = "list_encoding";
 constexpr const char* escaped_lines = "escaped_lines";
+// An image model's "HEIGHTxWIDTH"; written only for image models.
+constexpr const char* image_key = "image";
 
 [[noreturn]] void fail(const std::string& path, const std::string& field,
                        const std::string& problem) {
@@ -216,6 +219,19 @@ void check_head_and_classes(const TrainedModel& model, const std::string& name, 
   }
 }
 
+// An image's pixels are the raw features, one each, so a feature map cannot apply.
+void check_image(const TrainedModel& model, const std::string& name) {
+  if (model.image_height == 0 && model.image_width == 0) return;
+  const int64_t pixels = model.image_height * model.image_width;
+  if (model.image_height < 1 || model.image_width < 1 || model.image_height > 65536 ||
+      model.image_width > 65536 || pixels != static_cast<int64_t>(model.feature_names.size())) {
+    fail(name, "image",
+         std::to_string(model.image_height) + "x" + std::to_string(model.image_width) +
+             " pixels, but feature_names has " + std::to_string(model.feature_names.size()));
+  }
+  if (!model.feature_map.empty()) fail(name, "image", "an image model has no feature map");
+}
+
 // Checks the parts of `model` against each other and its network, so that prepare(),
 // predict() and the commands can index every list they use; throws "NAME: FIELD: problem".
 void check_consistent(const TrainedModel& model, const std::string& name) {
@@ -233,6 +249,7 @@ void check_consistent(const TrainedModel& model, const std::string& name) {
              " features, but the network takes " + std::to_string(inputs));
   }
   check_head_and_classes(model, name, outputs);
+  check_image(model, name);
   if (std::find(model.feature_names.begin(), model.feature_names.end(), model.label_name) !=
       model.feature_names.end()) {
     fail(name, "label_name", quoted_for_message(model.label_name) + " is also a feature name");
@@ -265,11 +282,35 @@ TrainedModel trained_model_from(LoadedModel loaded, const std::string& path) {
   model.class_names = list("class_names");
   model.label_name = required(path, metadata, "label_name");
   model.description = required(path, metadata, "description");
+  for (const auto& [key, value] : metadata) {
+    if (key != image_key) continue;  // absent: not an image model, as every older file
+    std::tie(model.image_height, model.image_width) =
+        parse_entry(path, metadata, image_key, parse_image_shape);
+  }
   check_consistent(model, path);
   return model;
 }
 
 }  // namespace
+
+std::pair<int64_t, int64_t> parse_image_shape(std::string_view text) {
+  const auto side = [&](std::string_view digits) {
+    int64_t value = 0;
+    for (const char c : digits) {
+      if (c < '0' || c > '9' || value > 65536) return int64_t{0};
+      value = value * 10 + (c - '0');
+    }
+    return digits.empty() || value > 65536 ? int64_t{0} : value;
+  };
+  const size_t x = text.find('x');
+  const int64_t height = x == std::string_view::npos ? 0 : side(text.substr(0, x));
+  const int64_t width = x == std::string_view::npos ? 0 : side(text.substr(x + 1));
+  if (height == 0 || width == 0) {
+    throw Error(quoted_for_message(text) +
+                " is not HEIGHTxWIDTH, e.g. 28x28 (each side 1 to 65536)");
+  }
+  return {height, width};
+}
 
 Tensor TrainedModel::prepare(const Tensor& raw_features) const {
   if (raw_features.rank() != 2 ||
@@ -302,6 +343,10 @@ void save_trained_model(const std::string& path, const TrainedModel& model) {
                        {"description", model.description}};
   // Only when needed, so that every other file stays as earlier versions of soma wrote it.
   if (escaped) metadata.emplace_back(list_encoding_key, escaped_lines);
+  if (model.is_image()) {
+    metadata.emplace_back(
+        image_key, std::to_string(model.image_height) + "x" + std::to_string(model.image_width));
+  }
   save_model(path, *model.network, metadata);
 }
 

@@ -6,7 +6,6 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
-#include <cstring>
 #include <limits>
 
 #include "soma/core/error.hpp"
@@ -16,10 +15,6 @@
 namespace soma::viz {
 
 namespace {
-
-uint8_t to_byte(double component) {
-  return static_cast<uint8_t>(std::lround(std::clamp(component, 0.0, 1.0) * 255.0));
-}
 
 // A single value cannot be mapped to a width of pixels: widen it around itself. Reversed
 // or infinite ranges are the caller's mistake.
@@ -308,45 +303,8 @@ void Axes::draw_markers(const std::vector<double>& xs, const std::vector<double>
 }
 
 void Axes::draw_color_grid(int columns, int rows, const std::vector<Color>& cells) {
-  if (columns < 1 || rows < 1 ||
-      cells.size() != static_cast<size_t>(columns) * static_cast<size_t>(rows)) {
-    throw Error("viz: a colour grid of " + std::to_string(columns) + " x " + std::to_string(rows) +
-                " needs that many colours, got " + std::to_string(cells.size()));
-  }
-  cairo_surface_t* image = cairo_image_surface_create(CAIRO_FORMAT_RGB24, columns, rows);
-  if (cairo_surface_status(image) != CAIRO_STATUS_SUCCESS) {
-    const std::string reason = cairo_status_to_string(cairo_surface_status(image));
-    cairo_surface_destroy(image);
-    throw Error("viz: cannot create a colour grid: cairo: " + reason);
-  }
-  cairo_surface_flush(image);
-  unsigned char* pixels = cairo_image_surface_get_data(image);
-  const int stride = cairo_image_surface_get_stride(image);
-  for (int row = 0; row < rows; ++row) {
-    for (int column = 0; column < columns; ++column) {
-      const Color& color = cells[static_cast<size_t>(row) * columns + column];
-      // RGB24 keeps each pixel as a native-endian 32-bit 0x00RRGGBB.
-      const uint32_t value = (uint32_t{to_byte(color.red)} << 16) |
-                             (uint32_t{to_byte(color.green)} << 8) | to_byte(color.blue);
-      std::memcpy(pixels + static_cast<ptrdiff_t>(row) * stride + 4 * column, &value, 4);
-    }
-  }
-  cairo_surface_mark_dirty(image);
-
-  cairo_t* cr = canvas_->impl_->cr;
-  cairo_save(cr);
-  cairo_rectangle(cr, plot_area_.x, plot_area_.y, plot_area_.width, plot_area_.height);
-  cairo_clip(cr);
-  cairo_translate(cr, plot_area_.x, plot_area_.y);
-  cairo_scale(cr, plot_area_.width / columns, plot_area_.height / rows);
-  cairo_set_source_surface(cr, image, 0.0, 0.0);
-  // Bilinear between cell centres looks like a smooth field; PAD keeps the edges from
-  // fading into transparency.
-  cairo_pattern_set_filter(cairo_get_source(cr), CAIRO_FILTER_BILINEAR);
-  cairo_pattern_set_extend(cairo_get_source(cr), CAIRO_EXTEND_PAD);
-  cairo_paint(cr);
-  cairo_restore(cr);
-  cairo_surface_destroy(image);
+  // Bilinear between cell centres looks like a smooth field.
+  paint_color_grid(canvas_->impl_->cr, plot_area_, columns, rows, cells, true);
 }
 
 void Axes::draw_legend(const std::vector<LegendEntry>& entries, LegendPlacement placement) {

@@ -6,6 +6,7 @@
 
 #include <numbers>
 #include <string>
+#include <vector>
 
 #include "soma/viz/canvas.hpp"
 
@@ -48,10 +49,16 @@ double text_width(cairo_t* cr, const std::string& text);
 double digit_height(cairo_t* cr);
 // Draws `text` with its horizontal anchor at x (0: left, 0.5: centre, 1: right edge) and
 // its digit height centred on y, in the current font.
-void draw_text(cairo_t* cr, const std::string& text, double x, double y, double align);
+void draw_text(cairo_t* cr, const std::string& text, double x, double y, double align,
+               const Color& color = text_color);
 // 1-pixel lines look sharp only at pixel centres.
 double snap(double coordinate);
 void apply_line_style(cairo_t* cr, const LineStyle& style);
 void draw_marker(cairo_t* cr, double px, double py, const MarkerStyle& style);
+// Fills `area` with a grid of columns x rows colours, row-major from the top row: smooth
+// (bilinear between cell centres) or as sharp squares, one per cell (the pixels of an
+// image). Throws soma::Error when `cells` does not hold columns x rows colours.
+void paint_color_grid(cairo_t* cr, const Rect& area, int columns, int rows,
+                      const std::vector<Color>& cells, bool smooth);
 
 }  // namespace soma::viz

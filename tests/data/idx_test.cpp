@@ -181,6 +181,46 @@ TEST(Idx, ImagesAndLabelsMustAgree) {
             fractional.path() + ": label 1 is 1.5, not a class index (a non-negative integer)");
 }
 
+// What `soma train --data images.idx` reads: count x rows x columns, bytes mapped to [0, 1].
+TEST(Idx, ImagesKeepTheirShapeAndOnlyBytesAreDividedBy255) {
+  const TemporaryFile images("soma_idx_test_image_set.idx", unsigned_bytes({2, 2, 3}, pixels));
+  const TemporaryFile labels("soma_idx_test_image_labels.idx", unsigned_bytes({2}, {1, 0}));
+  const IdxImageDataset loaded = load_idx_image_dataset(images.path(), labels.path());
+  EXPECT_EQ(loaded.height, 2);
+  EXPECT_EQ(loaded.width, 3);
+  EXPECT_EQ(loaded.dataset.features.shape(), (Shape{2, 6}));
+  EXPECT_EQ(loaded.dataset.features.to_vector()[1], 1.0f);        // 255
+  EXPECT_EQ(loaded.dataset.features.to_vector()[3], 1.0f / 255);  // 1
+  EXPECT_EQ(loaded.dataset.targets.to_vector(), (std::vector<float>{1, 0}));
+  EXPECT_EQ(loaded.dataset.classes, 10);
+  EXPECT_THAT(loaded.dataset.feature_names,
+              ElementsAre("px0_0", "px0_1", "px0_2", "px1_0", "px1_1", "px1_2"));
+
+  std::string float_images = idx_header(0x0D, {1, 1, 2});
+  for (const float value : {-0.5f, 2.0f}) {
+    uint32_t bits = 0;
+    std::memcpy(&bits, &value, sizeof bits);
+    append_big_endian(float_images, bits, 4);
+  }
+  const TemporaryFile floats("soma_idx_test_float_images.idx", float_images);
+  const IdxImages kept = load_idx_images(floats.path());
+  EXPECT_EQ(kept.pixels.to_vector(), (std::vector<float>{-0.5f, 2.0f}));  // as they are
+  EXPECT_EQ(kept.height, 1);
+  EXPECT_EQ(kept.width, 2);
+}
+
+TEST(Idx, ImagesNeedThreeDimensionsAndLabelsTheirCount) {
+  const TemporaryFile rows("soma_idx_test_rows.idx", unsigned_bytes({3, 4}, pixels));
+  EXPECT_EQ(error_message([&] { load_idx_images(rows.path()); }),
+            rows.path() + ": not images: shape (3x4); IDX images are count x rows x columns");
+  const TemporaryFile none("soma_idx_test_no_images.idx", unsigned_bytes({0, 2, 2}, {}));
+  EXPECT_EQ(error_message([&] { load_idx_images(none.path()); }), none.path() + ": no images");
+  const TemporaryFile images("soma_idx_test_images4.idx", unsigned_bytes({3, 2, 2}, pixels));
+  const TemporaryFile labels("soma_idx_test_labels4.idx", unsigned_bytes({4}, {0, 1, 2, 3}));
+  EXPECT_EQ(error_message([&] { load_idx_image_dataset(images.path(), labels.path()); }),
+            images.path() + " holds 3 images but " + labels.path() + " holds 4 labels");
+}
+
 TEST(Idx, MissingFile) {
   const std::string missing = ::testing::TempDir() + "soma_idx_test_missing.idx";
   EXPECT_EQ(error_message([&] { load_idx(missing); }),

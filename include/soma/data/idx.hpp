@@ -30,4 +30,25 @@ Tensor parse_idx(std::string_view bytes, const std::string& name_for_errors);
 Dataset load_idx_dataset(const std::string& images_path, const std::string& labels_path,
                          float scale = 1.0f / 255, int64_t minimum_classes = 10);
 
+// Images of height x width pixels, one row of height*width features (row-major) per image.
+struct IdxImages {
+  Tensor pixels;  // (n x height*width)
+  int64_t height = 0;
+  int64_t width = 0;
+};
+// A file of n x H x W images: unsigned bytes are divided by 255 (so pixels lie in [0, 1]),
+// every other element type is kept as it is. Throws soma::Error starting with the path for
+// what load_idx refuses, for a file that is not n x H x W ("not images: shape (5x64); IDX
+// images are count x rows x columns") and for one without images.
+IdxImages load_idx_images(const std::string& path);
+// load_idx_images(images_path) with the labels of `labels_path`, as load_idx_dataset.
+struct IdxImageDataset {
+  Dataset dataset;
+  int64_t height = 0;
+  int64_t width = 0;
+};
+IdxImageDataset load_idx_image_dataset(const std::string& images_path,
+                                       const std::string& labels_path,
+                                       int64_t minimum_classes = 10);
+
 }  // namespace soma::data

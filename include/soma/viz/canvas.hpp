@@ -157,6 +157,7 @@ class Canvas {
 
  private:
   friend class Axes;
+  friend class Painter;  // src/viz's drawing in pixels, for figures without axes
   struct Impl;
   int width_;
   int height_;
