@@ -137,8 +137,8 @@ ArgumentParser train_parser() {
                     "feature maps of 2-d data: x1 x2 x1^2 x2^2 x1*x2 sin(x1) sin(x2) r theta");
   parser.add_option("--image", "HxW", "the CSV features are the pixels of H x W images, row-major");
   parser.add_option("--scale", "KIND",
-                    "standard, minmax or none (default: standard for CSV; none for IDX images,\n"
-                    "whose byte pixels are divided by 255 to [0, 1]: one range for every pixel,\n"
+                    "standard, minmax or none (default: standard for CSV; none for IDX images, "
+                    "whose byte pixels are divided by 255 to [0, 1]: one range for every pixel, "
                     "so a pixel that is nearly always blank is not blown up to unit variance)");
   add_network_options(parser, "layer sizes, e.g. 2-16-16-1 (default: IN-16-16-OUT)",
                       "from the task");

@@ -68,6 +68,8 @@ TEST(Help, EveryOptionOfEveryCommandIsInItsHelp) {
           "\n  " + option.name + (option.value_name.empty() ? " " : " " + option.value_name + " ");
       EXPECT_NE(help.out.find(left), std::string::npos) << option.name;
       EXPECT_FALSE(option.help.empty()) << option.name;
+      // A line break of its own would start a line at column 0, out of the help's layout.
+      EXPECT_EQ(option.help.find('\n'), std::string::npos) << option.name;
     }
     // No help line runs past column 100.
     std::istringstream lines(help.out);
