@@ -29,15 +29,18 @@ std::shared_ptr<soma::nn::Sequential> network_with_dropout() {
                                  generator);
 }
 
-TEST(NetworkGraphTest, ANetworkWithoutDropoutIsDrawnAsBefore) {
+// Neurons grow with their labels (no fixed size that a label could overflow), and each
+// column is held in order by invisible edges within one rank.
+TEST(NetworkGraphTest, ANetworkWithoutDropoutIsDrawnInOrder) {
   soma::Generator generator(0);
   const auto network = soma::nn::build_network(
       {.layer_sizes = {2, 1}, .output_activation = soma::nn::ActivationKind::sigmoid}, generator);
   EXPECT_EQ(soma::viz::network_to_dot(*network, GraphLevel::neuron),
             "digraph network {\n  rankdir=LR;\n  node [fontname=\"Helvetica\"];\n"
             "  edge [fontname=\"Helvetica\", fontsize=9];\n"
-            "  node [shape=circle, fixedsize=true, width=0.9];\n"
+            "  node [shape=circle, width=0.9];\n"
             "  n0_0 [label=\"x1\", shape=box];\n  n0_1 [label=\"x2\", shape=box];\n"
+            "  { rank=same; n0_0 -> n0_1 [style=invis]; }\n"
             "  n1_0 [label=\"y1\\nSigmoid\\nb=0\"];\n"
             "  n0_0 -> n1_0 [color=\"#0877bd\", penwidth=1.36, label=\"0.286\"];\n"
             "  n0_1 -> n1_0 [color=\"#0877bd\", penwidth=2.60, label=\"0.701\"];\n}\n");
@@ -49,7 +52,8 @@ TEST(NetworkGraphTest, DropoutAtTheNeuronLevelIsANoteOnDashedNeurons) {
                        "  n1_0 [label=\"h1,1\\nReLU\\nb=0\\ndropout p=0.25\", "
                        "style=\"dashed\"];\n"))
       << dot;
-  EXPECT_TRUE(contains(dot, "  n2_0 [label=\"y1\\nIdentity\\nb=0\"];\n")) << dot;
+  // An identity output is the raw output: no "Identity" on it.
+  EXPECT_TRUE(contains(dot, "  n2_0 [label=\"y1\\nb=0\"];\n")) << dot;
 }
 
 TEST(NetworkGraphTest, DropoutAtTheLayerLevelIsAnOperationBetweenArrays) {
@@ -74,7 +78,10 @@ TEST(NetworkGraphTest, DropoutAtTheOperatorLevelIsAMaskProductPerValue) {
       << dot;
   EXPECT_TRUE(contains(dot, "  d1_2 -> mul2_1_2;\n")) << dot;
   // 2 inputs, 2 hidden neurons of 2 x 2 + 3 nodes and 2 for the mask, 1 output of 2 x 2 + 3.
-  EXPECT_EQ(error_message([&] { soma::viz::network_to_dot(*network, GraphLevel::operator_, 26); }),
+  EXPECT_EQ(error_message([&] {
+              soma::viz::network_to_dot(*network, GraphLevel::operator_,
+                                        {.max_operator_nodes = 26});
+            }),
             "--level operator draws every scalar operation: this network has 27 of them, more "
             "than 26 (use --level neuron or layer, or a smaller network)");
 }
