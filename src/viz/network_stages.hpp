@@ -43,7 +43,7 @@ struct Stage {
 struct Network {
   std::vector<Stage> stages{};
   std::vector<std::string> input_names{};  // escaped for DOT labels
-  Traced input{};                        // the sample's inputs, with a trace
+  Traced input{};                          // the sample's inputs, with a trace
   std::string head{};  // the head's label ("Sigmoid"), empty when prediction applies none
   std::string loss{};  // the loss's name, empty when none is drawn
   const train::SampleTrace* trace = nullptr;
