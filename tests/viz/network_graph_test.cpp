@@ -1,4 +1,5 @@
-// Tests network_to_dot: a network without dropout drawn exactly as before the layer registry,
+// Tests network_to_dot: a network without dropout drawn in order, inputs by name with the head
+// and loss after the outputs,
 // dropout at each of the three levels (dashed neurons with a note; a "dropout p=0.25
 // (training only)" operation between arrays; a mask product per scalar), its share of the
 // operator level's node count, and the layer orders a stage cannot take.
@@ -102,6 +103,23 @@ TEST(NetworkGraphTest, StagesTakeDenseThenActivationThenDropout) {
   const std::string dot = soma::viz::network_to_dot(
       *soma::nn::build_from_architecture("dense 2 2\ndropout 0.5\ndense 2 1"), GraphLevel::layer);
   EXPECT_TRUE(contains(dot, "  add1 -> A1;\n  A1 -> dropout1;\n")) << dot;
+}
+
+TEST(NetworkGraphTest, InputsByNameThenTheHeadAndTheLoss) {
+  soma::Generator generator(0);
+  const auto network = soma::nn::build_network({.layer_sizes = {2, 1}}, generator);
+  const std::string dot =
+      soma::viz::network_to_dot(*network, GraphLevel::neuron,
+                                {.input_names = {"x1^2", "a \"b\""},
+                                 .head = soma::nn::ActivationKind::sigmoid,
+                                 .loss = soma::train::LossKind::binary_cross_entropy_with_logits});
+  EXPECT_TRUE(contains(dot, "  n0_0 [label=\"x1^2\", shape=box];\n")) << dot;
+  EXPECT_TRUE(contains(dot, "  n0_1 [label=\"a \\\"b\\\"\", shape=box];\n")) << dot;
+  EXPECT_TRUE(contains(dot,
+                       "  head [shape=box, style=\"rounded,dashed\", "
+                       "label=\"Sigmoid\\n(prediction)\"];\n  n1_0 -> head [style=dashed];\n"))
+      << dot;
+  EXPECT_TRUE(contains(dot, "label=\"loss\\nbce_with_logits\"];\n  n1_0 -> loss;\n")) << dot;
 }
 
 }  // namespace
