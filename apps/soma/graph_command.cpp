@@ -15,6 +15,7 @@
 
 #include "arguments.hpp"
 #include "commands.hpp"
+#include "graph_sample.hpp"
 #include "network_options.hpp"
 #include "soma/core/atomic_file.hpp"
 #include "soma/core/error.hpp"
@@ -202,22 +203,24 @@ void check_drawable(viz::GraphLevel level, double parameters) {
   }
 }
 
-// The saved model (--model) or the network of --arch with initial weights from --seed.
-std::shared_ptr<nn::Sequential> network_to_draw(const ParsedArguments& arguments,
-                                                viz::GraphLevel level) {
+// The saved model (--model) or the network of --arch with initial weights from --seed,
+// its output layer, head and loss as `soma train` would choose them (arch_output).
+GraphSubject network_to_draw(const ParsedArguments& arguments, viz::GraphLevel level) {
   check_arch_or_model(arguments);
   if (auto path = arguments.value("--model")) {
-    std::shared_ptr<nn::Sequential> network = io::load_trained_model(*path).network;
-    check_drawable(level, static_cast<double>(network->parameter_count()));
-    return network;
+    io::TrainedModel model = io::load_trained_model(*path);
+    check_drawable(level, static_cast<double>(model.network->parameter_count()));
+    return subject_of_model(std::move(model));
   }
   const std::vector<int64_t> sizes = nn::parse_layer_sizes(*arguments.value("--arch"));
   // Checked before the network exists (build_network refuses one too large to hold).
   check_drawable(level,
                  static_cast<double>(nn::parameter_count(nn::layers_of({.layer_sizes = sizes}))));
-  const nn::NetworkSpec spec = read_network_spec(arguments, sizes);
+  nn::NetworkSpec spec = read_network_spec(arguments, sizes);
+  const train::OutputChoice output = arch_output(arguments, sizes.back());
+  spec.output_activation = output.layer;
   Generator generator(read_seed(arguments, 0));
-  return nn::build_network(spec, generator);
+  return subject_of_arch(nn::build_network(spec, generator), output);
 }
 
 }  // namespace
@@ -231,14 +234,24 @@ ArgumentParser graph_parser() {
       "Draws a network at one of three levels of detail: 'neuron' (one node per neuron,\n"
       "edges weighted), 'layer' (one node per array, X W + b and g between them) or\n"
       "'operator' (every scalar operation). FILE.dot is Graphviz text; FILE.svg and\n"
-      "FILE.png are drawn by Graphviz's dot.\n"
+      "FILE.png are drawn by Graphviz's dot. The outputs lead to the prediction head and\n"
+      "the loss: a model's own; for --arch as soma train picks them for class labels\n"
+      "(1 output: sigmoid and binary cross-entropy on the logit; more: softmax and\n"
+      "cross-entropy), or squared error when --output-activation names another activation.\n"
+      "With --sample (and --target), every level also shows that sample's forward pass\n"
+      "(the value on each edge) and backward pass (d(loss)/d(value) at each node, beside\n"
+      "each weight and bias; a value used several times shows each contribution and their\n"
+      "sum); --json prints the same numbers as one object: input (the network's inputs,\n"
+      "after the model's feature map and scaling), target, output (after the head), loss,\n"
+      "nodes [{id, op, inputs, value, grad}] and parameters [{name, shape, value, grad}].\n"
       "Activations: " +
           activation_names() + ".");
-  add_network_options(parser, "layer sizes, e.g. 2-3-1", "identity");
+  add_network_options(parser, "layer sizes, e.g. 2-3-1", "from the task, see above");
   parser.add_option("--seed", "N", "seed of the initial weights (default 0)");
   parser.add_option("--model", "MODEL", "draw a saved model, with its trained weights");
   parser.add_option("--level", "LEVEL", "neuron, layer or operator (default neuron)");
   parser.add_option("--out", "FILE", "FILE.dot, FILE.svg or FILE.png");
+  add_sample_options(parser);
   return parser;
 }
 
@@ -248,20 +261,30 @@ int run_graph(int argc, const char* const* argv, int first) {
   if (!parsed) return exit_ok;
   const ParsedArguments& arguments = *parsed;
   const auto out = arguments.value("--out");
-  if (!out) throw UsageError("--out FILE is required (.dot, .svg or .png)");
-  const std::string extension = std::filesystem::path(*out).extension().string();
-  if (extension != ".dot" && extension != ".svg" && extension != ".png") {
+  check_sample_options(arguments);
+  if (!out && !arguments.has("--json")) {
+    throw UsageError("--out FILE is required (.dot, .svg or .png)");
+  }
+  const std::string extension = out ? std::filesystem::path(*out).extension().string() : "";
+  if (out && extension != ".dot" && extension != ".svg" && extension != ".png") {
     throw UsageError("--out: '" + *out + "' should end in .dot, .svg or .png");
   }
   const viz::GraphLevel level =
       viz::parse_graph_level(arguments.value("--level").value_or("neuron"));
-  const std::string dot = viz::network_to_dot(*network_to_draw(arguments, level), level);
+  GraphSubject subject = network_to_draw(arguments, level);
+  std::optional<train::SampleTrace> trace;
+  if (arguments.has("--sample")) trace = trace_of_sample(arguments, subject);
+  subject.options.trace = trace ? &*trace : nullptr;
+  if (arguments.has("--json")) std::fputs(trace_json(*trace).c_str(), stdout);
+  if (!out) return exit_ok;
+  const std::string dot = viz::network_to_dot(*subject.network, level, subject.options);
   if (extension == ".dot") {
     write_file_atomically(*out, dot);
   } else {
     write_file_atomically(*out, draw_with_graphviz(dot, extension.substr(1), *out));
   }
-  std::printf("wrote %s\n", out->c_str());
+  // With --json, standard output holds the one JSON object alone.
+  std::fprintf(arguments.has("--json") ? stderr : stdout, "wrote %s\n", out->c_str());
   return exit_ok;
 }
 
