@@ -13,6 +13,7 @@
 #include "commands.hpp"
 #include "data_source.hpp"
 #include "network_options.hpp"
+#include "picture_output.hpp"
 #include "progress.hpp"
 #include "soma/data/features.hpp"
 #include "soma/data/split.hpp"
@@ -151,8 +152,9 @@ ArgumentParser train_parser() {
   parser.add_option("--init", "NAME", "weight initialiser (default glorot_uniform)");
   parser.add_option("--seed", "N", "seed for data, weights and shuffling (default 0)");
   parser.add_option("--save", "MODEL", "write the trained model to this file");
-  parser.add_option("--plot", "FILE.png", "picture: decision regions, regression fit or curves");
-  parser.add_option("--curves", "FILE.png", "picture of the training curves");
+  parser.add_option("--plot", "FILE",
+                    "picture: decision regions, regression fit or curves (.png, .svg or .pdf)");
+  parser.add_option("--curves", "FILE", "picture of the training curves (.png, .svg or .pdf)");
   parser.add_flag("--json", "print one JSON object instead of progress and a summary");
   return parser;
 }
@@ -264,6 +266,8 @@ int run_train(int argc, const char* const* argv, int first) {
       train_parser().parse_or_print_help(argc, argv, first);
   if (!parsed) return exit_ok;
   const ParsedArguments& arguments = *parsed;
+  check_picture_outputs(arguments,
+                        {{"--plot", PictureKind::figure}, {"--curves", PictureKind::figure}});
   const uint64_t seed = read_seed(arguments, 0);
   const LoadedData data = load_data(arguments, seed);
   const bool classification = data.dataset.is_classification();
