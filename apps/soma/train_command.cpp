@@ -21,6 +21,7 @@
 #include "soma/nn/network_spec.hpp"
 #include "soma/optim/adam.hpp"
 #include "soma/optim/sgd.hpp"
+#include "soma/train/network_checks.hpp"
 #include "train_checks.hpp"
 #include "train_report.hpp"
 
@@ -63,9 +64,13 @@ train::OutputChoice choose_output(const ParsedArguments& arguments, const Loaded
         "--loss cross_entropy works on the raw outputs: use --output-activation "
         "softmax or identity");
   }
+  if (activation == ActivationKind::sigmoid) {
+    throw UsageError("--output-activation sigmoid with --loss bce_with_logits: " +
+                     train::repeated_output_activation(activation, loss) +
+                     "; use --output-activation identity, or --loss binary_cross_entropy");
+  }
   throw UsageError(
-      "--loss bce_with_logits works on the raw outputs: use "
-      "--output-activation sigmoid or identity");
+      "--loss bce_with_logits works on the raw outputs: use --output-activation identity");
 }
 
 std::unique_ptr<Optimizer> make_optimizer(const ParsedArguments& arguments,
@@ -302,6 +307,9 @@ int run_train(int argc, const char* const* argv, int first) {
   const std::unique_ptr<Optimizer> optimizer =
       make_optimizer(arguments, model.network->parameters());
 
+  const std::string step_warning = train::step_activation_warning(*model.network);
+  if (!step_warning.empty())
+    std::fprintf(stderr, "soma train: warning: %s\n", step_warning.c_str());
   const bool json_output = arguments.has("--json");
   const auto started = std::chrono::steady_clock::now();
   const std::optional<train::History> history =
