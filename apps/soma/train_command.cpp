@@ -160,6 +160,9 @@ ArgumentParser train_parser() {
   parser.add_option("--plot", "FILE",
                     "picture: decision regions, regression fit or curves (.png, .svg or .pdf)");
   parser.add_option("--curves", "FILE", "picture of the training curves (.png, .svg or .pdf)");
+  parser.add_option("--log-every", "N",
+                    "without a terminal, print every Nth epoch, the first and the last "
+                    "(default: EPOCHS/10 rounded up, about 10 lines)");
   parser.add_flag("--json", "print one JSON object instead of progress and a summary");
   return parser;
 }
@@ -246,9 +249,9 @@ void read_fit_options(const ParsedArguments& arguments, train::FitOptions& optio
 std::optional<train::History> fit_with_progress(io::TrainedModel& model, Optimizer& optimizer,
                                                 const data::Dataset& training,
                                                 train::FitOptions options, bool quiet,
-                                                bool classification) {
+                                                bool classification, int log_every) {
   Progress progress(quiet ? Progress::Style::quiet : Progress::style_for(stdout), options.epochs,
-                    classification);
+                    classification, log_every);
   options.on_epoch = [&progress](const train::EpochRecord& record) {
     progress.epoch_done(record);
     return true;
@@ -313,7 +316,8 @@ int run_train(int argc, const char* const* argv, int first) {
   const bool json_output = arguments.has("--json");
   const auto started = std::chrono::steady_clock::now();
   const std::optional<train::History> history =
-      fit_with_progress(model, *optimizer, split.training, options, json_output, classification);
+      fit_with_progress(model, *optimizer, split.training, options, json_output, classification,
+                        read_log_every(arguments, options.epochs));
   if (!history) return exit_failure;
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
