@@ -2,8 +2,11 @@
 #include "arguments.hpp"
 
 #include <algorithm>
+#include <cerrno>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
+#include <limits>
 
 #include "soma/core/memory.hpp"
 
@@ -186,17 +189,16 @@ namespace soma::cli {
 
 int64_t parse_integer(const std::string& option, const std::string& text, int64_t minimum,
                       int64_t maximum) {
-  size_t used = 0;
-  long long value = 0;
-  try {
-    value = std::stoll(text, &used);
-  } catch (const std::exception&) {
-    used = 0;
-  }
-  if (text.empty() || used != text.size()) {
+  // strtoll, not stoll: beyond 64 bits it says ERANGE, an out-of-range number, where stoll
+  // throws as for text.
+  char* end = nullptr;
+  errno = 0;
+  const long long value = std::strtoll(text.c_str(), &end, 10);
+  const bool overflow = errno == ERANGE;
+  if (text.empty() || end != text.c_str() + text.size()) {
     throw UsageError(option + ": '" + text + "' is not a whole number");
   }
-  if (value < minimum || value > maximum) {
+  if (overflow || value < minimum || value > maximum) {
     throw UsageError(option + ": " + text + " is out of range (" + std::to_string(minimum) +
                      " to " + std::to_string(maximum) + ")");
   }
@@ -205,15 +207,18 @@ int64_t parse_integer(const std::string& option, const std::string& text, int64_
 
 double parse_real(const std::string& option, const std::string& text, double minimum,
                   double maximum) {
-  size_t used = 0;
-  double value = 0.0;
-  try {
-    value = std::stod(text, &used);
-  } catch (const std::exception&) {
-    used = 0;
-  }
-  if (text.empty() || used != text.size() || !std::isfinite(value)) {
+  // strtod, not stod: beyond double's range (1e400) it gives inf where stod throws, so
+  // that the message below says what is wrong with the number.
+  char* end = nullptr;
+  const double value = std::strtod(text.c_str(), &end);
+  const bool has_digits = text.find_first_of("0123456789") != std::string::npos;  // not "inf"
+  if (text.empty() || end != text.c_str() + text.size() || !has_digits) {
     throw UsageError(option + ": '" + text + "' is not a number");
+  }
+  // Every real option ends up a float32 or is compared with float32 losses: 1e40 is a
+  // number, just not one soma can hold.
+  if (std::fabs(value) > static_cast<double>(std::numeric_limits<float>::max())) {
+    throw UsageError(option + ": '" + text + "' is too large for float32");
   }
   if (value < minimum || value > maximum) {
     char range[96];

@@ -1,6 +1,6 @@
 // `soma grad EXPR --at NAME=VALUE,...`: the forward and backward pass of a scalar
-// expression, printed node by node as a table, or as JSON (--json), or drawn as a
-// Graphviz graph (--dot FILE).
+// expression, printed node by node as a table, or as JSON (--json), and written as a
+// Graphviz graph (--dot FILE.dot, or drawn as .png, .svg or .pdf).
 #include <cstdio>
 #include <optional>
 #include <string>
@@ -8,7 +8,7 @@
 #include "arguments.hpp"
 #include "commands.hpp"
 #include "json_writer.hpp"
-#include "soma/core/atomic_file.hpp"
+#include "picture_output.hpp"
 #include "soma/core/number_text.hpp"
 #include "soma/expr/differentiate.hpp"
 
@@ -154,7 +154,9 @@ ArgumentParser grad_parser() {
   parser.add_positional("EXPR", "the expression, quoted for the shell");
   parser.add_option("--at", "NAME=VALUE,...", "values of the variables", /*repeatable=*/true);
   parser.add_flag("--json", "print {\"value\", \"gradients\", \"nodes\"} as JSON");
-  parser.add_option("--dot", "FILE", "also write the graph in Graphviz DOT format to FILE");
+  parser.add_option("--dot", "FILE",
+                    "also write the graph to FILE.dot (Graphviz text), or FILE.png, FILE.svg or "
+                    "FILE.pdf (drawn by Graphviz's dot)");
   return parser;
 }
 
@@ -166,6 +168,8 @@ int run_grad(int argc, const char* const* argv, int first) {
   const ParsedArguments& arguments = *parsed;
 
   const std::string& text = arguments.positionals()[0];
+  // A --dot that cannot be written is refused before anything is computed or printed.
+  check_picture_outputs(arguments, {{"--dot", PictureKind::drawing}});
   std::optional<expr::Expression> expression;
   expr::Assignments values;
   if (!parse_expression(text, arguments.values("--at"), expression, values)) return exit_usage;
@@ -173,24 +177,19 @@ int run_grad(int argc, const char* const* argv, int first) {
   expr::GradientReport report;
   try {
     report = expr::differentiate(*expression, values);
-    if (arguments.has("--json")) {
-      std::fputs(json(report).c_str(), stdout);
-    } else {
-      std::fputs(table(*expression, values, report).c_str(), stdout);
-    }
   } catch (const expr::ExpressionError& error) {
     std::fprintf(stderr, "soma grad: error: %s\n", error.render(text).c_str());
     return exit_usage;
   }
-
-  if (auto path = arguments.value("--dot")) {
-    try {
-      write_file_atomically(*path, dot(report));
-    } catch (const Error& error) {
-      std::fprintf(stderr, "soma grad: error: --dot: %s\n", error.what());
-      return exit_failure;
-    }
-    if (!arguments.has("--json")) std::printf("\ngraph written to %s\n", path->c_str());
+  // The drawing is written before the table is printed: a write that fails (a full disk,
+  // Graphviz failing) then fails the command with nothing printed but its error.
+  const auto dot_path = arguments.value("--dot");
+  if (dot_path) write_drawing(*dot_path, dot(report));
+  if (arguments.has("--json")) {
+    std::fputs(json(report).c_str(), stdout);
+  } else {
+    std::fputs(table(*expression, values, report).c_str(), stdout);
+    if (dot_path) std::printf("\ngraph written to %s\n", dot_path->c_str());
   }
   return exit_ok;
 }

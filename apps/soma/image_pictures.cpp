@@ -2,12 +2,10 @@
 // from the validation samples and the network's first layer.
 #include "image_pictures.hpp"
 
-#include <unistd.h>
-
 #include <algorithm>
 #include <cstdio>
-#include <filesystem>
 
+#include "picture_output.hpp"
 #include "soma/nn/dense.hpp"
 #include "soma/viz/confusion_plot.hpp"
 #include "soma/viz/image_grid.hpp"
@@ -81,49 +79,32 @@ void plot_weights(const std::string& path, const LoadedData& data, const io::Tra
 }  // namespace
 
 void add_image_picture_options(ArgumentParser& parser) {
-  parser.add_option("--weights-plot", "FILE.png",
+  parser.add_option("--weights-plot", "FILE",
                     "image data: each first-layer unit's weights as an image (blue < 0 < red, "
-                    "one scale per unit)");
-  parser.add_option("--confusion-plot", "FILE.png",
-                    "classification: the validation confusion matrix as a picture");
-}
-
-void check_picture_path(const std::string& option, const std::string& path) {
-  namespace fs = std::filesystem;
-  const fs::path file(path);
-  if (file.extension() != ".png") {
-    throw UsageError(option + " " + path + ": the picture is a PNG: name it NAME.png");
-  }
-  const fs::path folder = file.parent_path().empty() ? fs::path(".") : file.parent_path();
-  std::error_code error;
-  if (!fs::is_directory(folder, error)) {
-    throw UsageError(option + " " + path + ": the folder '" + folder.string() + "' does not exist");
-  }
-  if (::access(folder.c_str(), W_OK) != 0) {
-    throw UsageError(option + " " + path + ": the folder '" + folder.string() +
-                     "' cannot be written");
-  }
-  if (fs::is_directory(file, error)) throw UsageError(option + " " + path + ": is a folder");
+                    "one scale per unit; .png, .svg or .pdf)");
+  parser.add_option("--confusion-plot", "FILE",
+                    "classification: the validation confusion matrix as a picture (.png, .svg "
+                    "or .pdf)");
 }
 
 void check_image_pictures(const ParsedArguments& arguments, const LoadedData& data) {
   const bool image = data.image_height > 0;
   if (auto path = arguments.value("--plot"); path && image && data.dataset.is_classification()) {
-    check_picture_path("--plot", *path);
+    check_picture_output("--plot", *path, PictureKind::figure);
   }
   if (auto path = arguments.value("--weights-plot")) {
     if (!image) {
       throw UsageError("--weights-plot draws weights as images: '" + data.source +
                        "' holds no images (IDX images, or CSV pixels with --image HxW)");
     }
-    check_picture_path("--weights-plot", *path);
+    check_picture_output("--weights-plot", *path, PictureKind::figure);
   }
   if (auto path = arguments.value("--confusion-plot")) {
     if (!data.dataset.is_classification()) {
       throw UsageError("--confusion-plot: '" + data.source +
                        "' is regression data, which has no classes to confuse");
     }
-    check_picture_path("--confusion-plot", *path);
+    check_picture_output("--confusion-plot", *path, PictureKind::figure);
   }
 }
 

@@ -17,13 +17,9 @@ namespace soma::cli {
 
 void add_image_picture_options(ArgumentParser& parser);
 
-// Throws UsageError for a picture file that cannot be written (see check_picture_path), for
+// Throws UsageError for a picture file that cannot be written (see picture_output.hpp), for
 // --weights-plot without image data and for --confusion-plot without classes.
 void check_image_pictures(const ParsedArguments& arguments, const LoadedData& data);
-
-// Throws UsageError unless `path` can take the PNG that `option` writes: named NAME.png, in
-// a folder that exists and may be written, and not itself a folder.
-void check_picture_path(const std::string& option, const std::string& path);
 
 // What the trained model makes of the samples the pictures show: the validation part, or
 // the training part without one; `evaluated` is false when nothing asked for them.

@@ -78,6 +78,7 @@ JsonWriter& JsonWriter::value(double number) {
     out_ += "null";
     return *this;
   }
+  if (number == 0.0) number = 0.0;  // -0 is written 0, as number_text writes it
   // The shortest %g form that reads back to the same float: clean output for 0.5, exact
   // round trips for everything else.
   char text[40];

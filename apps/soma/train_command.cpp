@@ -17,6 +17,7 @@
 #include "image_pictures.hpp"
 #include "network_options.hpp"
 #include "optimizer_options.hpp"
+#include "picture_output.hpp"
 #include "progress.hpp"
 #include "soma/data/features.hpp"
 #include "soma/data/split.hpp"
@@ -24,6 +25,7 @@
 #include "soma/nn/network_spec.hpp"
 #include "soma/optim/adam.hpp"
 #include "soma/optim/sgd.hpp"
+#include "soma/train/network_checks.hpp"
 #include "train_checks.hpp"
 #include "train_report.hpp"
 
@@ -66,9 +68,13 @@ train::OutputChoice choose_output(const ParsedArguments& arguments, const Loaded
         "--loss cross_entropy works on the raw outputs: use --output-activation "
         "softmax or identity");
   }
+  if (activation == ActivationKind::sigmoid) {
+    throw UsageError("--output-activation sigmoid with --loss bce_with_logits: " +
+                     train::repeated_output_activation(activation, loss) +
+                     "; use --output-activation identity, or --loss binary_cross_entropy");
+  }
   throw UsageError(
-      "--loss bce_with_logits works on the raw outputs: use "
-      "--output-activation sigmoid or identity");
+      "--loss bce_with_logits works on the raw outputs: use --output-activation identity");
 }
 
 std::unique_ptr<Optimizer> make_optimizer(const ParsedArguments& arguments,
@@ -158,10 +164,14 @@ ArgumentParser train_parser() {
   parser.add_option("--init", "NAME", "weight initialiser (default glorot_uniform)");
   parser.add_option("--seed", "N", "seed for data, weights and shuffling (default 0)");
   parser.add_option("--save", "MODEL", "write the trained model to this file");
-  parser.add_option("--plot", "FILE.png",
-                    "picture: decision regions, regression fit, validation images or curves");
-  parser.add_option("--curves", "FILE.png", "picture of the training curves");
+  parser.add_option("--plot", "FILE",
+                    "picture: decision regions, regression fit, validation images or curves "
+                    "(.png, .svg or .pdf)");
+  parser.add_option("--curves", "FILE", "picture of the training curves (.png, .svg or .pdf)");
   add_image_picture_options(parser);
+  parser.add_option("--log-every", "N",
+                    "without a terminal, print every Nth epoch, the first and the last "
+                    "(default: EPOCHS/10 rounded up, about 10 lines)");
   parser.add_flag("--json", "print one JSON object instead of progress and a summary");
   return parser;
 }
@@ -257,9 +267,9 @@ void read_fit_options(const ParsedArguments& arguments, train::FitOptions& optio
 std::optional<train::History> fit_with_progress(io::TrainedModel& model, Optimizer& optimizer,
                                                 const data::Dataset& training,
                                                 train::FitOptions options, bool quiet,
-                                                bool classification) {
+                                                bool classification, int log_every) {
   Progress progress(quiet ? Progress::Style::quiet : Progress::style_for(stdout), options.epochs,
-                    classification);
+                    classification, log_every);
   options.on_epoch = [&progress](const train::EpochRecord& record) {
     progress.epoch_done(record);
     return true;
@@ -275,6 +285,30 @@ std::optional<train::History> fit_with_progress(io::TrainedModel& model, Optimiz
   }
 }
 
+// The data, once every picture option's file name has passed its check (nothing is loaded
+// for a picture that could not be written), with --image applied and the image pictures'
+// own conditions checked.
+LoadedData load_training_data(const ParsedArguments& arguments, uint64_t seed) {
+  check_picture_outputs(arguments, {{"--plot", PictureKind::figure},
+                                    {"--curves", PictureKind::figure},
+                                    {"--weights-plot", PictureKind::figure},
+                                    {"--confusion-plot", PictureKind::figure}});
+  LoadedData data = with_image_option(arguments, load_data(arguments, seed));
+  check_image_pictures(arguments, data);
+  return data;
+}
+
+double read_validation_fraction(const ParsedArguments& arguments) {
+  const auto text = arguments.value("--validation-split");
+  return text ? parse_real("--validation-split", *text, 0.0, 0.9) : 0.2;
+}
+
+// The lecture's warning, once, on standard error (also with --json, whose output is stdout).
+void warn_of_step_activations(const nn::Module& network) {
+  const std::string warning = train::step_activation_warning(network);
+  if (!warning.empty()) std::fprintf(stderr, "soma train: warning: %s\n", warning.c_str());
+}
+
 }  // namespace
 
 int run_train(int argc, const char* const* argv, int first) {
@@ -283,13 +317,9 @@ int run_train(int argc, const char* const* argv, int first) {
   if (!parsed) return exit_ok;
   const ParsedArguments& arguments = *parsed;
   const uint64_t seed = read_seed(arguments, 0);
-  const LoadedData data = with_image_option(arguments, load_data(arguments, seed));
-  check_image_pictures(arguments, data);
+  const LoadedData data = load_training_data(arguments, seed);
   const bool classification = data.dataset.is_classification();
-  const double validation_fraction =
-      arguments.has("--validation-split")
-          ? parse_real("--validation-split", *arguments.value("--validation-split"), 0.0, 0.9)
-          : 0.2;
+  const double validation_fraction = read_validation_fraction(arguments);
   check_classes(data, validation_fraction);
 
   io::TrainedModel model;
@@ -318,9 +348,11 @@ int run_train(int argc, const char* const* argv, int first) {
   const std::unique_ptr<LearningRateSchedule> schedule =
       attach_schedule(arguments, *optimizer, options);
 
+  warn_of_step_activations(*model.network);
   const auto started = std::chrono::steady_clock::now();
-  const std::optional<train::History> history = fit_with_progress(
-      model, *optimizer, split.training, options, arguments.has("--json"), classification);
+  const std::optional<train::History> history =
+      fit_with_progress(model, *optimizer, split.training, options, arguments.has("--json"),
+                        classification, read_log_every(arguments, options.epochs));
   if (!history) return exit_failure;
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();

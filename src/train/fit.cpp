@@ -12,6 +12,7 @@
 #include "soma/data/split.hpp"
 #include "soma/ops/arithmetic.hpp"
 #include "soma/tensor/generator.hpp"
+#include "soma/train/network_checks.hpp"
 #include "soma/train/penalty.hpp"
 
 namespace soma::train {
@@ -87,6 +88,7 @@ void check_features(const nn::Module& model, const data::Dataset& dataset, const
 History fit(nn::Module& model, Optimizer& optimizer, const data::Dataset& training_data,
             const FitOptions& options) {
   check_options(options);
+  check_output_for_loss(model, options.loss);
   data::Dataset training = training_data;
   std::optional<data::Dataset> validation = options.validation;
   if (options.validation_split > 0.0) {

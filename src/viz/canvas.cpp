@@ -1,11 +1,15 @@
-// Canvas on a cairo image surface: colours, nice ticks and their labels, the figure's title
-// and the PNG encoding behind save_png. Axes, the panels drawn on it, are in axes.cpp.
+// Canvas on a cairo recording surface: colours, nice ticks and their labels, the figure's
+// title, and save(), which replays the recording as PNG, SVG or PDF. Axes, the panels drawn
+// on it, are in axes.cpp.
 #include "soma/viz/canvas.hpp"
 
+#include <cairo-pdf.h>
+#include <cairo-svg.h>
 #include <cairo.h>
 
 #include <algorithm>
 #include <array>
+#include <cctype>
 #include <cmath>
 #include <cstdio>
 #include <new>
@@ -20,8 +24,8 @@ namespace {
 
 constexpr int max_side = 8192;
 
-// Cairo's PNG writer calls this with each piece of the file. No exception may cross back
-// into C, so running out of memory becomes cairo's own error.
+// Cairo's PNG, SVG and PDF writers call this with each piece of the file. No exception may cross
+// back into C, so running out of memory becomes cairo's own error.
 cairo_status_t append_to_string(void* closure, const unsigned char* data, unsigned int length) {
   try {
     static_cast<std::string*>(closure)->append(reinterpret_cast<const char*>(data), length);
@@ -97,7 +101,11 @@ Canvas::Canvas(int width, int height)
                 " pixels is not possible (each side must be 1 to " + std::to_string(max_side) +
                 ")");
   }
-  impl_->surface = cairo_image_surface_create(CAIRO_FORMAT_RGB24, width, height);
+  // A recording, not pixels: save() replays it onto the surface of the file's format, so
+  // that an SVG or PDF is drawn in lines and text, not a photograph of the PNG.
+  const cairo_rectangle_t extents{0.0, 0.0, static_cast<double>(width),
+                                  static_cast<double>(height)};
+  impl_->surface = cairo_recording_surface_create(CAIRO_CONTENT_COLOR, &extents);
   impl_->cr = cairo_create(impl_->surface);
   if (cairo_status(impl_->cr) != CAIRO_STATUS_SUCCESS) {
     throw Error(std::string("viz: cannot create a figure: cairo: ") +
@@ -129,19 +137,45 @@ double Canvas::legend_width(const std::vector<LegendEntry>& entries) const {
   return 2.0 * legend_padding + legend_swatch + gap + widest;
 }
 
-void Canvas::save_png(const std::string& path) const {
+void Canvas::save(const std::string& path) const {
   const auto fail = [&](cairo_status_t status) {
     throw Error("cannot write '" + path + "': cairo: " + cairo_status_to_string(status));
   };
   if (cairo_status(impl_->cr) != CAIRO_STATUS_SUCCESS) fail(cairo_status(impl_->cr));
+  const std::string format = picture_format(path);
+  if (format.empty()) {
+    throw Error("cannot write '" + path + "': a picture's name ends in .png, .svg or .pdf");
+  }
   cairo_surface_flush(impl_->surface);
   // Encoding into memory first means a failure cannot leave a half-written file; the
   // atomic write then replaces the target in one step.
-  std::string png;
-  const cairo_status_t status =
-      cairo_surface_write_to_png_stream(impl_->surface, append_to_string, &png);
+  std::string encoded;
+  cairo_surface_t* target =
+      format == "png" ? cairo_image_surface_create(CAIRO_FORMAT_RGB24, width_, height_)
+      : format == "svg"
+          ? cairo_svg_surface_create_for_stream(append_to_string, &encoded, width_, height_)
+          : cairo_pdf_surface_create_for_stream(append_to_string, &encoded, width_, height_);
+  cairo_t* cr = cairo_create(target);
+  cairo_set_source_surface(cr, impl_->surface, 0.0, 0.0);
+  cairo_paint(cr);
+  cairo_status_t status = cairo_status(cr);
+  cairo_destroy(cr);
+  if (status == CAIRO_STATUS_SUCCESS && format == "png") {
+    status = cairo_surface_write_to_png_stream(target, append_to_string, &encoded);
+  }
+  cairo_surface_finish(target);  // SVG and PDF write their last bytes here
+  if (status == CAIRO_STATUS_SUCCESS) status = cairo_surface_status(target);
+  cairo_surface_destroy(target);
   if (status != CAIRO_STATUS_SUCCESS) fail(status);
-  write_file_atomically(path, png);
+  write_file_atomically(path, encoded);
+}
+
+std::string picture_format(const std::string& path) {
+  const size_t dot = path.rfind('.');
+  if (dot == std::string::npos || path.find('/', dot) != std::string::npos) return "";
+  std::string extension = path.substr(dot + 1);
+  for (char& c : extension) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return extension == "png" || extension == "svg" || extension == "pdf" ? extension : "";
 }
 
 }  // namespace soma::viz

@@ -106,7 +106,7 @@ void plot_confusion_matrix(const std::string& path, const std::vector<std::vecto
                  names_width);
   }
   draw_cells(painter, matrix, left, top, cell);
-  canvas.save_png(path);
+  canvas.save(path);
 }
 
 }  // namespace soma::viz

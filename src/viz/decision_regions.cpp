@@ -214,7 +214,7 @@ void plot_decision_regions(const std::string& path, const ClassProbabilities& mo
   }
   axes.draw_frame();
   axes.draw_legend(legend, LegendPlacement::outside_right);
-  canvas.save_png(path);
+  canvas.save(path);
 }
 
 }  // namespace soma::viz

@@ -147,7 +147,7 @@ void plot_image_samples(const std::string& path, const Tensor& pixels, int64_t h
                  0.5, label_font, mistake ? mistake_color : label_color, mistake,
                  layout.cell_width - 4.0);
   }
-  canvas.save_png(path);
+  canvas.save(path);
 }
 
 void plot_weight_images(const std::string& path, const Tensor& weights, int64_t height,
@@ -184,7 +184,7 @@ void plot_weight_images(const std::string& path, const Tensor& weights, int64_t 
     painter.text(label, image.x + image.width / 2.0, image.bottom() + frame + label_height / 2.0,
                  0.5, label_font, label_color, false, layout.cell_width - 4.0);
   }
-  canvas.save_png(path);
+  canvas.save(path);
 }
 
 }  // namespace soma::viz

@@ -139,7 +139,7 @@ void plot_regression_fit(const std::string& path, const std::function<double(dou
   legend.push_back(LegendEntry{"network", LegendEntry::Kind::line, thick, {}, {}});
   axes.draw_frame();
   axes.draw_legend(legend);
-  canvas.save_png(path);
+  canvas.save(path);
 }
 
 }  // namespace soma::viz

@@ -1,5 +1,6 @@
 // plot_training_curves: one or two panels stacked over a shared epoch axis, each series a
-// line (with markers while it has few points), the best epoch as a dashed line.
+// line (with markers while it has few points), the epoch whose weights were kept as a
+// dashed line.
 #include "soma/viz/training_curves.hpp"
 
 #include <algorithm>
@@ -64,7 +65,7 @@ AxisSpec epoch_axis(const std::vector<double>& epochs, bool with_title) {
 }
 
 void draw_panel(Axes& axes, const std::vector<double>& epochs, const std::vector<Series>& series,
-                int best_epoch, const CurveOptions& options) {
+                int best_epoch, const std::string& best_label, const CurveOptions& options) {
   axes.draw_grid();
   std::vector<LegendEntry> legend;
   for (const Series& s : series) {
@@ -92,7 +93,7 @@ void draw_panel(Axes& axes, const std::vector<double>& epochs, const std::vector
     const LineStyle dashed{best_epoch_color, 1.5, true};
     axes.draw_vertical_line(best_epoch, dashed);
     LegendEntry entry;
-    entry.label = "best epoch (" + std::to_string(best_epoch) + ")";
+    entry.label = best_label;
     entry.line = dashed;
     legend.push_back(entry);
   }
@@ -101,6 +102,20 @@ void draw_panel(Axes& axes, const std::vector<double>& epochs, const std::vector
 }
 
 }  // namespace
+
+// fit() keeps an earlier epoch only when early stopping restored it, the one with the lowest
+// validation loss (the lowest training loss without validation); otherwise the last.
+std::string kept_epoch_label(const train::History& history) {
+  if (history.epochs.empty()) return "";
+  const bool validated =
+      std::any_of(history.epochs.begin(), history.epochs.end(),
+                  [](const train::EpochRecord& r) { return std::isfinite(r.validation_loss); });
+  const std::string epoch = std::to_string(history.best_epoch);
+  if (history.best_epoch == history.epochs.back().epoch)
+    return "weights kept: last epoch (" + epoch + ")";
+  return "weights kept: epoch " + epoch + " (lowest " + (validated ? "validation" : "training") +
+         " loss)";
+}
 
 void plot_training_curves(const std::string& path, const train::History& history,
                           const CurveOptions& options) {
@@ -126,6 +141,7 @@ void plot_training_curves(const std::string& path, const train::History& history
   const std::vector<Series> losses{train_loss, validation_loss};
   const std::vector<Series> metrics{train_metric, validation_metric};
   const bool with_metric = has_values(train_metric.values) || has_values(validation_metric.values);
+  const std::string best_label = kept_epoch_label(history);
 
   Canvas canvas(options.width, options.height);
   canvas.draw_title(options.title);
@@ -152,10 +168,10 @@ void plot_training_curves(const std::string& path, const train::History& history
     const double left = std::max(loss_axes.plot_area().x, metric_axes.plot_area().x);
     loss_axes.set_plot_left(left);
     metric_axes.set_plot_left(left);
-    draw_panel(metric_axes, epochs, metrics, history.best_epoch, options);
+    draw_panel(metric_axes, epochs, metrics, history.best_epoch, best_label, options);
   }
-  draw_panel(loss_axes, epochs, losses, history.best_epoch, options);
-  canvas.save_png(path);
+  draw_panel(loss_axes, epochs, losses, history.best_epoch, best_label, options);
+  canvas.save(path);
 }
 
 }  // namespace soma::viz

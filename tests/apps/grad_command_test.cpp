@@ -1,5 +1,6 @@
 // End-to-end tests of `soma grad`: the table, --json, --dot, and errors with exit code 2.
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 
 #include <cctype>
 #include <filesystem>
@@ -164,10 +165,33 @@ TEST(GradCommand, DotLabelsEdgesWithValuesAndNodesWithGradients) {
   std::filesystem::remove_all(directory);
 }
 
-TEST(GradCommand, UnwritableDotFileFailsWithoutOutputFile) {
+// Refused before anything is computed or printed, with exit code 2 (it once printed the
+// whole table and then failed with 1).
+TEST(GradCommand, UnwritableDotFileFailsBeforeAnythingIsPrinted) {
   const CommandResult r = run_soma("grad 'x' --at x=1 --dot /nonexistent-dir/graph.dot");
-  EXPECT_EQ(r.exit_code, 1);
-  EXPECT_NE(r.err.find("cannot write '/nonexistent-dir/graph.dot'"), std::string::npos) << r.err;
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_EQ(r.out, "");
+  EXPECT_EQ(r.err,
+            "soma grad: error: --dot: cannot write '/nonexistent-dir/graph.dot': the folder "
+            "'/nonexistent-dir' does not exist\n");
+  const CommandResult jpeg = run_soma("grad 'x' --at x=1 --dot graph.jpg");
+  EXPECT_EQ(jpeg.exit_code, 2);
+  EXPECT_EQ(jpeg.out, "");
+  EXPECT_EQ(jpeg.err,
+            "soma grad: error: --dot: 'graph.jpg' should end in .dot, .png, .svg or .pdf\n");
+  // A write that fails after the check (here: a device that is full) prints nothing either.
+  struct stat device {};
+  if (::stat("/dev/full", &device) == 0 && S_ISCHR(device.st_mode)) {
+    const std::string directory = make_temporary_directory();
+    const std::string target = directory + "/full.dot";
+    std::filesystem::create_symlink("/dev/full", target);
+    const CommandResult full = run_soma("grad 'x' --at x=1 --dot '" + target + "'");
+    EXPECT_EQ(full.exit_code, 2);
+    EXPECT_EQ(full.out, "");
+    EXPECT_EQ(full.err, "soma grad: error: cannot write '" + target +
+                            "': writing: No space left on device\n");
+    std::filesystem::remove_all(directory);
+  }
 }
 
 struct BadInput {

@@ -175,12 +175,12 @@ TEST_F(ImageCommands, BadImageInputIsRefusedBeforeTraining) {
       {"train --data sine --confusion-plot " + quoted("c.png"),
        "--confusion-plot: 'sine' is regression data, which has no classes to confuse"},
       {"train " + idx_data() + " --weights-plot " + quoted("missing/w.png"),
-       "--weights-plot " + path("missing/w.png") + ": the folder '" + path("missing") +
-           "' does not exist"},
+       "--weights-plot: cannot write '" + path("missing/w.png") + "': the folder '" +
+           path("missing") + "' does not exist"},
       {"train " + idx_data() + " --plot " + quoted("samples.jpg"),
-       "--plot " + path("samples.jpg") + ": the picture is a PNG: name it NAME.png"},
+       "--plot: '" + path("samples.jpg") + "' should end in .png, .svg or .pdf"},
       {"train " + idx_data() + " --confusion-plot " + quoted(""),
-       "--confusion-plot " + path("") + ": the picture is a PNG: name it NAME.png"},
+       "--confusion-plot: '" + path("") + "' should end in .png, .svg or .pdf"},
   };
   for (const auto& [arguments, message] : cases) {
     SCOPED_TRACE(arguments);
@@ -234,8 +234,8 @@ TEST_F(ImageCommands, EvalAndPredictRefuseImagesOfAnotherShape) {
 TEST_F(ImageCommands, HelpListsTheImageOptions) {
   const CommandResult help = run_soma("train --help");
   ASSERT_EQ(help.exit_code, 0);
-  for (const char* option : {"--labels LABELS", "--image HxW", "--weights-plot FILE.png",
-                             "--confusion-plot FILE.png", "divided by 255 to [0, 1]"}) {
+  for (const char* option : {"--labels LABELS", "--image HxW", "--weights-plot FILE",
+                             "--confusion-plot FILE", "divided by 255 to [0, 1]"}) {
     EXPECT_NE(help.out.find(option), std::string::npos) << option;
   }
   EXPECT_NE(run_soma("eval --help").out.find("--labels LABELS"), std::string::npos);

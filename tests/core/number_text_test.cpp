@@ -17,6 +17,12 @@ TEST(NumberTextTest, WritesSixSignificantDigitsAsPrintfDoes) {
   EXPECT_EQ(number_text(0.0f), "0");
 }
 
+TEST(NumberTextTest, WritesNegativeZeroAsZero) {
+  EXPECT_EQ(number_text(-0.0f), "0");
+  EXPECT_EQ(number_text(-0.0f, 3), "0");
+  EXPECT_EQ(number_text(-1e-30f), "-1e-30");  // a negative number keeps its sign
+}
+
 TEST(NumberTextTest, WritesTheInfinitiesAndNaN) {
   EXPECT_EQ(number_text(std::numeric_limits<float>::infinity()), "inf");
   EXPECT_EQ(number_text(-std::numeric_limits<float>::infinity()), "-inf");

@@ -157,7 +157,7 @@ TEST_F(PictureTest, CanvasMarkerCentreHasItsColourOnWhite) {
   axes.draw_markers({5.0}, {0.5}, {fill, Color{}, 6.0, 1.0});
   axes.draw_frame();
   const fs::path path = directory_ / "canvas.png";
-  canvas.save_png(path.string());
+  canvas.save(path.string());
 
   const Picture picture(path);
   ASSERT_TRUE(picture.ok());
@@ -174,7 +174,7 @@ TEST_F(PictureTest, CairoErrorsNameThePathAndTheReason) {
   soma::viz::Canvas canvas(100, 100);
   canvas.draw_title("caf\xe9");  // Latin-1, not UTF-8: cairo refuses the text
   const std::string path = (directory_ / "title.png").string();
-  const std::string message = error_message([&] { canvas.save_png(path); });
+  const std::string message = error_message([&] { canvas.save(path); });
   EXPECT_NE(message.find("cannot write '" + path + "': cairo: "), std::string::npos) << message;
   EXPECT_NE(message.find("UTF-8"), std::string::npos) << message;
   EXPECT_FALSE(fs::exists(path));

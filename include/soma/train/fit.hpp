@@ -72,6 +72,8 @@ class TrainingDiverged : public Error {
 // Each batch: gather its rows, drop the gradients, forward, loss (plus the L2 and L1 penalties),
 // then optimizer.backward_and_step(objective): for plain SGD the update happens inside the
 // backward pass, for the others backward() then step().
+// Throws soma::Error, before any step, for a last layer that the loss applies again (a
+// softmax before cross_entropy, a sigmoid before bce_with_logits: check_output_for_loss).
 History fit(nn::Module& model, Optimizer& optimizer, const data::Dataset& training,
             const FitOptions& options);
 

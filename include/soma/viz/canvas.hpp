@@ -1,6 +1,7 @@
 // A small plotting base for soma's figures: a Canvas is a white W x H image, Axes are
 // panels on it that map data ranges linearly to pixels and draw lines, markers, images,
-// "nice" ticks, titles and legends; save_png() writes the PNG atomically. Cairo stays hidden.
+// "nice" ticks, titles and legends; save() writes it atomically as PNG, SVG or PDF. Cairo
+// stays hidden.
 #pragma once
 
 #include <cstdint>
@@ -84,6 +85,10 @@ enum class LegendPlacement {
 
 class Canvas;
 
+// "png", "svg" or "pdf" for a path ending in that extension (in any case: .PNG too), else
+// "": the formats Canvas::save writes.
+std::string picture_format(const std::string& path);
+
 // A panel: a plot area inside the rectangle it was given, with room left around it for tick
 // labels and axis titles. Data coordinates go through to_pixel_x/y; drawing is clipped to
 // the plot area. Axes belong to their Canvas and stay valid as long as it lives.
@@ -151,9 +156,11 @@ class Canvas {
   // The size a legend with these entries takes, for reserving room outside a plot area.
   double legend_width(const std::vector<LegendEntry>& entries) const;
 
-  // Encodes the picture as PNG and writes it with write_file_atomically, so `path` holds
-  // the old file or the whole new one. Throws soma::Error naming the path and the reason.
-  void save_png(const std::string& path) const;
+  // Encodes the picture in the format `path`'s extension names (picture_format: .png, .svg
+  // or .pdf; SVG and PDF in lines and text, the PNG in pixels) and writes it with
+  // write_file_atomically, so `path` holds the old file or the whole new one. Throws
+  // soma::Error naming the path and the reason, another extension included.
+  void save(const std::string& path) const;
 
  private:
   friend class Axes;

@@ -15,8 +15,9 @@ struct ConfusionPlotOptions {
 
 // matrix[true class][predicted class] counts, K x K for the K `class_names`. Rows are true
 // classes, columns predicted; a cell is white for none of its row and dark blue for all
-// of it, so the diagonal is dark where the model is right. Writes the PNG to `path`;
-// throws soma::Error for a matrix that is not K x K and for a file that cannot be written.
+// of it, so the diagonal is dark where the model is right. Writes the picture to `path` (PNG, SVG
+// or PDF by its extension); throws soma::Error for a matrix that is not K x K and for a file that
+// cannot be written.
 void plot_confusion_matrix(const std::string& path, const std::vector<std::vector<int64_t>>& matrix,
                            const std::vector<std::string>& class_names,
                            const ConfusionPlotOptions& options = {});

@@ -38,10 +38,11 @@ Color class_point_color(int64_t class_index);
 // The background where the model is no surer than chance (1 / classes): a near-white grey.
 Color undecided_color();
 
-// Writes the picture to `path` as PNG. x1 runs horizontally, x2 vertically, over the
-// points' range widened by `padding`. `model` is called once, with all grid points. Throws
-// soma::Error for inputs of the wrong shape, labels outside [0, classes), a model answer of
-// the wrong shape or with values outside [0, 1], and for a file that cannot be written.
+// Writes the picture to `path` as PNG, SVG or PDF, by its extension (Canvas::save). x1 runs
+// horizontally, x2 vertically, over the points' range widened by `padding`. `model` is called once,
+// with all grid points. Throws soma::Error for inputs of the wrong shape, labels outside [0,
+// classes), a model answer of the wrong shape or with values outside [0, 1], and for a file that
+// cannot be written.
 void plot_decision_regions(const std::string& path, const ClassProbabilities& model,
                            const Tensor& points, const Tensor& labels, int64_t classes,
                            const DecisionRegionOptions& options = {});

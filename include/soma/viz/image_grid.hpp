@@ -21,8 +21,8 @@ struct ImageGridOptions {
 // `pixels` (n x height*width, row-major images) drawn in grey, the darkest pixel the
 // largest value over the drawn images; under each, "predicted / true" class names, in red
 // with a red frame round the image where they differ. `predicted` and `truth` hold n class
-// indices into `class_names`. Writes the PNG to `path`; throws soma::Error for shapes or
-// indices that do not fit and for a file that cannot be written.
+// indices into `class_names`. Writes the picture to `path` (PNG, SVG or PDF by its extension);
+// throws soma::Error for shapes or indices that do not fit and for a file that cannot be written.
 void plot_image_samples(const std::string& path, const Tensor& pixels, int64_t height,
                         int64_t width, const std::vector<int64_t>& predicted,
                         const std::vector<int64_t>& truth,

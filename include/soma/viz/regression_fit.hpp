@@ -21,10 +21,11 @@ struct RegressionPlotOptions {
   std::string y_label = "y";
 };
 
-// Writes the picture to `path` as PNG. `x` and `y` are the training data, (n) or (n x 1)
-// each. `model` maps (m x 1) inputs to (m x 1) outputs and is called once, with `samples`
-// points spread over x's range; `target` may be empty. Throws soma::Error for inputs or a
-// model answer of the wrong shape, values that are not finite, and an unwritable file.
+// Writes the picture to `path` as PNG, SVG or PDF, by its extension (Canvas::save). `x` and `y` are
+// the training data, (n) or (n x 1) each. `model` maps (m x 1) inputs to (m x 1) outputs and is
+// called once, with `samples` points spread over x's range; `target` may be empty. Throws
+// soma::Error for inputs or a model answer of the wrong shape, values that are not finite, and an
+// unwritable file.
 void plot_regression_fit(const std::string& path, const std::function<double(double)>& target,
                          const std::function<Tensor(const Tensor&)>& model, const Tensor& x,
                          const Tensor& y, const RegressionPlotOptions& options = {});
