@@ -21,6 +21,7 @@
 #include "soma/optim/adam.hpp"
 #include "soma/optim/sgd.hpp"
 #include "train_checks.hpp"
+#include "train_defaults.hpp"
 #include "train_report.hpp"
 
 namespace soma::cli {
@@ -144,11 +145,11 @@ ArgumentParser train_parser() {
   parser.add_option("--learning-rate", "X", "step size (default 0.01 for adam, 0.1 for sgd)");
   parser.add_option("--batch-size", "N", "1 = stochastic, 0 = full batch (default 32)");
   parser.add_option("--epochs", "N", "passes over the training data (default 100)");
-  parser.add_option("--validation-split", "X", "fraction held out for validation (default 0.2)");
-  parser.add_option("--patience", "N", "early stopping after N epochs without improvement");
+  parser.add_option("--validation-split", "X", validation_split_help);
+  parser.add_option("--patience", "N", patience_help);
   parser.add_option("--min-improvement", "X", "smallest loss decrease that counts (default 0)");
   parser.add_option("--weight-decay", "X", "L2 regularisation strength (default 0)");
-  parser.add_option("--init", "NAME", "weight initialiser (default glorot_uniform)");
+  parser.add_option("--init", "NAME", init_help);
   parser.add_option("--seed", "N", "seed for data, weights and shuffling (default 0)");
   parser.add_option("--save", "MODEL", "write the trained model to this file");
   parser.add_option("--plot", "FILE.png", "picture: decision regions, regression fit or curves");
@@ -210,7 +211,7 @@ void build_model(const ParsedArguments& arguments, const LoadedData& data,
   model.head = output.head;
   nn::NetworkSpec spec = read_network_spec(arguments, sizes);
   spec.output_activation = output.layer;
-  if (auto init = arguments.value("--init")) spec.weight_init = nn::Initializer::parse(*init);
+  spec.weight_init = weight_initializer(arguments, spec.hidden_activation);
   Generator weights(seed + 1);
   model.network = nn::build_network(spec, weights);
   model.description = architecture;
@@ -267,10 +268,7 @@ int run_train(int argc, const char* const* argv, int first) {
   const uint64_t seed = read_seed(arguments, 0);
   const LoadedData data = load_data(arguments, seed);
   const bool classification = data.dataset.is_classification();
-  const double validation_fraction =
-      arguments.has("--validation-split")
-          ? parse_real("--validation-split", *arguments.value("--validation-split"), 0.0, 0.9)
-          : 0.2;
+  const double validation_fraction = cli::validation_fraction(arguments);
   check_classes(data, validation_fraction);
 
   io::TrainedModel model;
