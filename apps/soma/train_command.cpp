@@ -27,6 +27,7 @@
 #include "soma/optim/sgd.hpp"
 #include "soma/train/network_checks.hpp"
 #include "train_checks.hpp"
+#include "train_defaults.hpp"
 #include "train_report.hpp"
 
 namespace soma::cli {
@@ -155,13 +156,13 @@ ArgumentParser train_parser() {
   add_optimizer_options(parser);
   parser.add_option("--batch-size", "N", "1 = stochastic, 0 = full batch (default 32)");
   parser.add_option("--epochs", "N", "passes over the training data (default 100)");
-  parser.add_option("--validation-split", "X", "fraction held out for validation (default 0.2)");
+  parser.add_option("--validation-split", "X", validation_split_help);
   add_test_option(parser);
-  parser.add_option("--patience", "N", "early stopping after N epochs without improvement");
+  parser.add_option("--patience", "N", patience_help);
   parser.add_option("--min-improvement", "X", "smallest loss decrease that counts (default 0)");
   parser.add_option("--weight-decay", "X", "L2 regularisation strength (default 0)");
   add_penalty_options(parser);
-  parser.add_option("--init", "NAME", "weight initialiser (default glorot_uniform)");
+  parser.add_option("--init", "NAME", init_help);
   parser.add_option("--seed", "N", "seed for data, weights and shuffling (default 0)");
   parser.add_option("--save", "MODEL", "write the trained model to this file");
   parser.add_option("--plot", "FILE",
@@ -239,7 +240,7 @@ void build_model(const ParsedArguments& arguments, const LoadedData& data,
   model.head = output.head;
   nn::NetworkSpec spec = read_network_spec(arguments, sizes);
   spec.output_activation = output.layer;
-  if (auto init = arguments.value("--init")) spec.weight_init = nn::Initializer::parse(*init);
+  spec.weight_init = weight_initializer(arguments, spec.hidden_activation);
   Generator weights(seed + 1);
   model.network = nn::build_network(spec, weights);
   model.description = architecture;
@@ -298,11 +299,6 @@ LoadedData load_training_data(const ParsedArguments& arguments, uint64_t seed) {
   return data;
 }
 
-double read_validation_fraction(const ParsedArguments& arguments) {
-  const auto text = arguments.value("--validation-split");
-  return text ? parse_real("--validation-split", *text, 0.0, 0.9) : 0.2;
-}
-
 // The lecture's warning, once, on standard error (also with --json, whose output is stdout).
 void warn_of_step_activations(const nn::Module& network) {
   const std::string warning = train::step_activation_warning(network);
@@ -319,7 +315,7 @@ int run_train(int argc, const char* const* argv, int first) {
   const uint64_t seed = read_seed(arguments, 0);
   const LoadedData data = load_training_data(arguments, seed);
   const bool classification = data.dataset.is_classification();
-  const double validation_fraction = read_validation_fraction(arguments);
+  const double validation_fraction = cli::validation_fraction(arguments);
   check_classes(data, validation_fraction);
 
   io::TrainedModel model;

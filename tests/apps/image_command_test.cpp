@@ -88,10 +88,10 @@ class ImageCommands : public ::testing::Test {
 };
 
 TEST_F(ImageCommands, TrainEvalAndPredictOnIdxImages) {
-  const CommandResult trained =
-      run_soma("train " + idx_data() + " --arch 16-8-10 --epochs 40 --save " + quoted("m.soma") +
-               " --plot " + quoted("samples.png") + " --weights-plot " + quoted("weights.png") +
-               " --confusion-plot " + quoted("confusion.png"));
+  const CommandResult trained = run_soma(
+      "train " + idx_data() + " --arch 16-8-10 --epochs 40 --validation-split 0.2 --save " +
+      quoted("m.soma") + " --plot " + quoted("samples.png") + " --weights-plot " +
+      quoted("weights.png") + " --confusion-plot " + quoted("confusion.png"));
   ASSERT_EQ(trained.exit_code, 0) << trained.err;
   EXPECT_NE(trained.out.find("trained 16-8-10 relu, trained on " + path("images.idx")),
             std::string::npos)
@@ -125,7 +125,7 @@ TEST_F(ImageCommands, TrainEvalAndPredictOnIdxImages) {
 
 TEST_F(ImageCommands, JsonHasTheConfusionMatrixOfTheValidationImages) {
   const CommandResult trained =
-      run_soma("train " + idx_data() + " --arch 16-8-10 --epochs 40 --json");
+      run_soma("train " + idx_data() + " --arch 16-8-10 --epochs 40 --validation-split 0.2 --json");
   ASSERT_EQ(trained.exit_code, 0) << trained.err;
   EXPECT_NE(trained.out.find("\"confusion_matrix\": [[6, 0, 0, 0, 0, 0, 0, 0, 0, 0], "
                              "[0, 6, 0, 0, 0, 0, 0, 0, 0, 0], [0, 0, 0, 0"),
@@ -247,7 +247,8 @@ TEST_F(ImageCommands, DigitsCsvTrainsAsAnEightByEightImageModel) {
   const std::string digits = shared_data + "/digits.csv";
   if (!std::filesystem::exists(digits)) GTEST_SKIP() << "no " << digits << " (shared data absent)";
   const CommandResult trained =
-      run_soma("train --data '" + digits + "' --image 8x8 --arch 64-32-10 --epochs 30 --save " +
+      run_soma("train --data '" + digits +
+               "' --image 8x8 --arch 64-32-10 --epochs 30 --validation-split 0.2 --save " +
                quoted("digits.soma") + " --plot " + quoted("digits.png") + " --json");
   ASSERT_EQ(trained.exit_code, 0) << trained.err;
   EXPECT_GE(json_number(trained.out, "val_accuracy"), 0.93) << trained.out;

@@ -59,7 +59,7 @@ TEST_F(CommandLine, SummaryOf8_9_9_9_4Has301Parameters) {
 TEST_F(CommandLine, TrainSaveEvalPredictOnCircles) {
   const CommandResult trained = run_soma(
       "train --data circles --arch 2-16-16-1 --activation tanh --epochs 60 --seed 1 "
-      "--save '" +
+      "--validation-split 0.2 --save '" +
       path("circles.soma") + "' --plot '" + path("regions.png") + "' --curves '" +
       path("curves.png") + "' --json");
   ASSERT_EQ(trained.exit_code, 0) << trained.err;
@@ -316,12 +316,13 @@ TEST_F(CommandLine, LabelsThatCannotBeLearnedAreRefusedNamingTheColumn) {
            "': the label column 'y' has one class, '5': classification needs at least two; is "
            "'y' the column to predict? choose another with --label, or use --task regression if "
            "its values are quantities\n"},
-      {"a class per row", "train --data '" + path("identifiers.csv") + "'",
+      // --patience holds out 0.2 for its validation loss unless told otherwise.
+      {"a class per row", "train --data '" + path("identifiers.csv") + "' --patience 5",
        "--data '" + path("identifiers.csv") +
            "': the label column 'id' has as many classes as rows (10000), one row each, too few "
            "for a validation split of 0.2 to take any (each class gives it round(0.2 x its "
            "rows)); is 'id' the column to predict? choose another with --label\n"},
-      {"classes of two rows", "train --data '" + path("pairs.csv") + "'",
+      {"classes of two rows", "train --data '" + path("pairs.csv") + "' --validation-split 0.2",
        "--data '" + path("pairs.csv") +
            "': the label column 'pair' has 500 classes in 1000 rows, the largest with 2 rows, too "
            "few for a validation split of 0.2 to take any (each class gives it round(0.2 x its "
@@ -333,7 +334,7 @@ TEST_F(CommandLine, LabelsThatCannotBeLearnedAreRefusedNamingTheColumn) {
            "a validation split of 0.9 takes every row, leaving none to train on (each class gives "
            "it round(0.9 x its rows)); is 'pair' the column to predict? choose another with "
            "--label\n"},
-      {"built-in data", "train --data gaussians --classes 10 --samples 4",
+      {"built-in data", "train --data gaussians --classes 10 --samples 4 --validation-split 0.2",
        "--data 'gaussians': the label column 'class' has 10 classes in 4 rows, the largest with "
        "1 row, too few for a validation split of 0.2 to take any (each class gives it round(0.2 "
        "x its rows)); use more --samples\n"},
@@ -344,9 +345,9 @@ TEST_F(CommandLine, LabelsThatCannotBeLearnedAreRefusedNamingTheColumn) {
     EXPECT_EQ(r.exit_code, 2) << r.err;
     EXPECT_EQ(r.err, "soma train: error: " + c.message);
   }
-  // Without a validation split, classes of two rows train.
+  // Without a validation split (the default), classes of two rows train.
   const CommandResult trained =
-      run_soma("train --data '" + path("pairs.csv") + "' --validation-split 0 --epochs 1 --json");
+      run_soma("train --data '" + path("pairs.csv") + "' --epochs 1 --json");
   EXPECT_EQ(trained.exit_code, 0) << trained.err;
   EXPECT_EQ(json_number(trained.out, "epochs_run"), 1);
 }
@@ -359,8 +360,8 @@ TEST_F(CommandLine, RequestsBeyondMemoryAreRefusedBeforeAnyAllocation) {
        "of 32 rows) would need about 5.0 PiB of memory, more than this machine's "},
       {"a huge full batch",
        "train --data circles --samples 10000000 --arch 2-1048576-1 --batch-size 0",
-       "soma train: error: training 2-1048576-1 (4194305 parameters, batches of 8000000 rows) "
-       "would need about 122.1 TiB of memory, more than this machine's "},
+       "soma train: error: training 2-1048576-1 (4194305 parameters, batches of 10000000 rows) "
+       "would need about 152.6 TiB of memory, more than this machine's "},
       // Repeats would make the data as wide as the list.
       {"repeated features", "train --data circles --features x1,x2,x1",
        "soma train: error: --features: 'x1' is named twice\n"},
