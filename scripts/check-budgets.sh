@@ -42,7 +42,7 @@ check_budget() {  # NAME TARGET CEILING FOLDERS...: fails above CEILING, reports
 
 # The engine's target is 5,000 lines; until it is met, the ceiling (its present size) keeps
 # it from growing.
-check_budget "engine layers (tensor autograd ops nn optim)" 5000 5200 \
+check_budget "engine layers (tensor autograd ops nn optim)" 5000 5151 \
   src/tensor src/autograd src/ops src/nn src/optim \
   include/soma/tensor include/soma/autograd include/soma/ops include/soma/nn include/soma/optim
 check_budget "kernels (every backend)" 1700 1700 src/kernels include/soma/kernels

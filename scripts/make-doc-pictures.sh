@@ -31,6 +31,9 @@ for level in neuron layer operator; do
   quiet "$soma" graph --arch 2-3-1 --activation tanh --output-activation sigmoid \
     --level "$level" --out "$out/network-$level.svg"
 done
+# One sample's forward and backward pass on the same network (soma graph --sample).
+quiet "$soma" graph --arch 2-3-1 --activation tanh --sample x1=0.5,x2=-1 --target 1 \
+  --level neuron --out "$out/network-neuron-sample.svg"
 # Images: the 8x8 digits of the shared data folder (when present) as an image model, run
 # where the file lies so that the pictures' titles name it "digits.csv".
 digits=../shared/data/digits.csv
@@ -38,7 +41,7 @@ if [[ -f "$digits" ]]; then
   soma_path=$(realpath "$soma")
   out_path=$(realpath "$out")
   (cd "$(dirname "$digits")" && quiet "$soma_path" train --data digits.csv --image 8x8 \
-    --arch 64-32-10 --epochs 30 --plot "$out_path/digits-samples.png" \
+    --arch 64-32-10 --epochs 30 --validation-split 0.2 --plot "$out_path/digits-samples.png" \
     --weights-plot "$out_path/digits-weights.png" \
     --confusion-plot "$out_path/digits-confusion.png")
 fi
