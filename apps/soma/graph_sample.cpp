@@ -193,6 +193,8 @@ std::string trace_json(const train::SampleTrace& trace) {
   return json.str() + "\n";
 }
 
+// Each command declares its own options (the lines look alike from command to command);
+// these are graph's, declared here beside the code that reads them.
 void add_sample_options(ArgumentParser& parser) {
   parser.add_option("--sample", "NAME=VALUE,...",
                     "one sample by feature name (a model's names; x1, x2, ... for --arch), "

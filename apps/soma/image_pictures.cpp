@@ -78,6 +78,8 @@ void plot_weights(const std::string& path, const LoadedData& data, const io::Tra
 
 }  // namespace
 
+// Each command declares its own options (the lines look alike from command to command);
+// these are train's image pictures', declared here beside the code that reads them.
 void add_image_picture_options(ArgumentParser& parser) {
   parser.add_option("--weights-plot", "FILE",
                     "image data: each first-layer unit's weights as an image (blue < 0 < red, "
