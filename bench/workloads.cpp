@@ -14,7 +14,7 @@
 #include "soma/kernels/gemm.hpp"
 #include "soma/nn/network_spec.hpp"
 #include "soma/optim/sgd.hpp"
-#include "soma/tensor/buffer_pool.hpp"
+#include "soma/core/buffer_pool.hpp"
 #include "soma/tensor/generator.hpp"
 #include "soma/train/fit.hpp"
 

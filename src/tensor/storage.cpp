@@ -3,8 +3,8 @@
 
 #include <new>
 
+#include "soma/core/buffer_pool.hpp"
 #include "soma/core/error.hpp"
-#include "soma/tensor/buffer_pool.hpp"
 
 namespace soma {
 

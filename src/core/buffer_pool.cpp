@@ -1,7 +1,7 @@
 // A per-thread cache of freed tensor buffers, by size class: four classes per power of
 // two (at most 25% over the request), 64-byte aligned, at most `cache_limit` bytes kept.
 // On Linux, blocks of 4 MiB and more are mappings of their own, on huge pages.
-#include "soma/tensor/buffer_pool.hpp"
+#include "soma/core/buffer_pool.hpp"
 
 #include <array>
 #include <bit>

@@ -1,7 +1,7 @@
 // The buffer pool: size classes, reuse of released blocks, alignment, the per-thread
-// limit, that tensors freed and made again in the same sizes reuse their memory, and that
-// large blocks are aligned to a huge page and advised to use huge pages.
-#include "soma/tensor/buffer_pool.hpp"
+// limit, and that large blocks are aligned to a huge page and advised to use huge pages.
+// That tensors reuse their buffers through it is tests/tensor/storage_test.cpp.
+#include "soma/core/buffer_pool.hpp"
 
 #include <gtest/gtest.h>
 
@@ -12,8 +12,6 @@
 #include <new>
 #include <string>
 #include <thread>
-
-#include "soma/tensor/tensor.hpp"
 
 namespace soma {
 namespace {
@@ -81,17 +79,6 @@ TEST_F(BufferPool, EachThreadHasItsOwnPool) {
   EXPECT_EQ(buffer_pool::statistics().cached_bytes, 2048);
 }
 
-TEST_F(BufferPool, TensorsMadeAgainInTheSameSizesAskTheSystemForNothing) {
-  for (int round = 0; round < 2; ++round) {
-    if (round == 1) buffer_pool::reset_statistics();
-    const Tensor a = zeros({32, 16});
-    const Tensor b = ones({128, 256});
-    EXPECT_EQ(a.numel() + b.numel(), 32 * 16 + 128 * 256);
-  }
-  EXPECT_EQ(buffer_pool::statistics().system_allocations, 0);
-  EXPECT_EQ(buffer_pool::statistics().reuses, 2);
-}
-
 // The VmFlags of the mapping in /proc/self/smaps that holds `address`; empty if none.
 std::string mapping_flags(const void* address) {
   std::ifstream smaps("/proc/self/smaps");
@@ -156,18 +143,20 @@ TEST_F(BufferPoolHugePages, TheAdviceEndsWithItsBlock) {
     buffer_pool::release(buffer_pool::acquire(bytes), bytes);
   }
   buffer_pool::trim();
-  const void* large = nullptr;
-  {
-    const Tensor dataset = zeros({2048, 1024});  // 8 MiB, as a dataset's features
-    large = dataset.data();
-    EXPECT_TRUE(advised(large)) << mapping_flags(large);
-  }
+  const size_t dataset_bytes = size_t{8} << 20;  // a dataset's features
+  void* large = buffer_pool::acquire(dataset_bytes);
+  std::memset(large, 0, dataset_bytes);
+  EXPECT_TRUE(advised(large)) << mapping_flags(large);
+  buffer_pool::release(large, dataset_bytes);
   buffer_pool::trim();  // the block goes back to the system: its mapping with it
   EXPECT_FALSE(advised(large)) << mapping_flags(large);
-  // Small tensors made afterwards, wherever malloc puts them, carry no advice.
+  // Small blocks asked for afterwards, wherever malloc puts them, carry no advice.
+  const size_t batch_bytes = size_t{128} * 784 * sizeof(float);  // 392 KiB
   for (int i = 0; i < 8; ++i) {
-    const Tensor batch = zeros({128, 784});  // 392 KiB
-    EXPECT_FALSE(advised(batch.data())) << mapping_flags(batch.data());
+    void* batch = buffer_pool::acquire(batch_bytes);
+    std::memset(batch, 0, batch_bytes);
+    EXPECT_FALSE(advised(batch)) << mapping_flags(batch);
+    buffer_pool::release(batch, batch_bytes);
   }
   buffer_pool::trim();
 }
