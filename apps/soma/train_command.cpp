@@ -162,7 +162,7 @@ ArgumentParser train_parser() {
   parser.add_option("--min-improvement", "X", "smallest loss decrease that counts (default 0)");
   parser.add_option("--weight-decay", "X", "L2 regularisation strength (default 0)");
   add_penalty_options(parser);
-  parser.add_option("--init", "NAME", init_help);
+  parser.add_option("--init", "NAME", init_help());
   parser.add_option("--seed", "N", "seed for data, weights and shuffling (default 0)");
   parser.add_option("--save", "MODEL", "write the trained model to this file");
   parser.add_option("--plot", "FILE",

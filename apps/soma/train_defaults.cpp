@@ -2,10 +2,6 @@
 // other options (see train_defaults.hpp).
 #include "train_defaults.hpp"
 
-#include <algorithm>
-#include <array>
-#include <string_view>
-
 namespace soma::cli {
 
 double validation_fraction(const ParsedArguments& arguments) {
@@ -17,10 +13,19 @@ double validation_fraction(const ParsedArguments& arguments) {
 nn::Initializer weight_initializer(const ParsedArguments& arguments,
                                    nn::ActivationKind hidden_activation) {
   if (auto init = arguments.value("--init")) return nn::Initializer::parse(*init);
-  constexpr std::array<std::string_view, 4> relu_family = {"relu", "leaky_relu", "gelu", "silu"};
-  const bool relu_like = std::find(relu_family.begin(), relu_family.end(),
-                                   hidden_activation.name()) != relu_family.end();
-  return relu_like ? nn::Initializer::he_uniform() : nn::Initializer::glorot_uniform();
+  return hidden_activation.function().rectifier ? nn::Initializer::he_uniform()
+                                                : nn::Initializer::glorot_uniform();
+}
+
+std::string init_help() {
+  std::string rectifiers;
+  for (const ActivationFunction& function : activation_functions()) {
+    if (!function.rectifier) continue;
+    if (!rectifiers.empty()) rectifiers += ", ";
+    rectifiers += function.name;
+  }
+  return "weight initialiser (default: he_uniform under " + rectifiers +
+         "; glorot_uniform otherwise)";
 }
 
 }  // namespace soma::cli

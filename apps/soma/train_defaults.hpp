@@ -3,6 +3,8 @@
 // the weight initialiser (He under ReLU-family hidden activations, Glorot otherwise).
 #pragma once
 
+#include <string>
+
 #include "arguments.hpp"
 #include "soma/nn/network_spec.hpp"
 
@@ -13,17 +15,16 @@ inline constexpr const char* validation_split_help =
 inline constexpr const char* patience_help =
     "early stopping after N epochs without improvement of the validation loss (the training "
     "loss with --validation-split 0)";
-inline constexpr const char* init_help =
-    "weight initialiser (default: he_uniform under relu, leaky_relu, gelu, silu; "
-    "glorot_uniform otherwise)";
+// "weight initialiser (default: he_uniform under relu, leaky_relu, ...; glorot_uniform
+// otherwise)", the rectifiers named from the activation table.
+std::string init_help();
 
 // --validation-split's value; else 0.2 when --patience asks for early stopping, else 0: a
 // held-out part that nothing reads would only take samples from training.
 double validation_fraction(const ParsedArguments& arguments);
 
-// --init's initialiser; else he_uniform for a hidden activation shaped like ReLU (0 on the
-// left, the identity on the right, through 0: it halves its input's variance, which He's
-// factor 2 makes up for), glorot_uniform for the others (sigmoid, tanh, softplus, ...).
+// --init's initialiser; else he_uniform for a hidden activation the table marks as a
+// rectifier (shaped like ReLU), glorot_uniform for the others (sigmoid, tanh, ...).
 nn::Initializer weight_initializer(const ParsedArguments& arguments,
                                    nn::ActivationKind hidden_activation);
 

@@ -68,11 +68,11 @@ constexpr ActivationFunction table[] = {
      .backward = backward_of([](float dy, float y, float) { return dy * (1.0f - y * y); })},
     // Written so that NaN passes through (every comparison with it is false), as in the
     // other activations, rather than turning into 0 and hiding a broken weight.
-    {.name = "relu", .label = "ReLU", .saves_output = true,
+    {.name = "relu", .label = "ReLU", .saves_output = true, .rectifier = true,
      .forward = forward_of([](float x, float) { return x <= 0.0f ? 0.0f : x; }),
      .backward = backward_of([](float dy, float y, float) { return y > 0.0f ? dy : 0.0f; })},
     {.name = "leaky_relu", .label = "LeakyReLU", .takes_parameter = true,
-     .default_parameter = 0.01f,
+     .default_parameter = 0.01f, .rectifier = true,
      .forward = forward_of([](float x, float slope) { return x > 0.0f ? x : slope * x; }),
      .backward = backward_of([](float dy, float x, float slope) {
        return x > 0.0f ? dy : slope * dy; })},
@@ -88,7 +88,7 @@ constexpr ActivationFunction table[] = {
      .apply = [](const Tensor& x, float) { return softmax(x, -1); }},
     // GELU, exact as PyTorch's default: x Phi(x); g'(x) = Phi(x) + x phi(x), phi the normal
     // density.
-    {.name = "gelu", .label = "GELU",
+    {.name = "gelu", .label = "GELU", .rectifier = true,
      .forward = forward_of([](float x, float) {
        const float cdf = normal_cdf(x);
        return cdf == 0.0f ? 0.0f : x * cdf; }),
@@ -96,7 +96,7 @@ constexpr ActivationFunction table[] = {
        const float density = 0.39894228f * std::exp(-0.5f * x * x);
        return dy * (normal_cdf(x) + (density == 0.0f ? 0.0f : x * density)); })},
     // SiLU (swish): x s(x); g'(x) = s(x) (1 + x (1 - s(x))).
-    {.name = "silu", .label = "SiLU",
+    {.name = "silu", .label = "SiLU", .rectifier = true,
      .forward = forward_of([](float x, float) {
        const float s = stable_sigmoid(x);
        return s == 0.0f ? 0.0f : x * s; }),

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "run_command.hpp"
+#include "train_defaults.hpp"
 
 namespace soma::testing {
 namespace {
@@ -39,6 +40,13 @@ TEST(TrainDefaults, FollowTheOtherOptions) {
   EXPECT_EQ(json_number(patience.out, "val_loss"),
             json_number(run_soma(run + "--patience 2 --validation-split 0.2").out, "val_loss"));
   EXPECT_EQ(patience.out.find("\"val_loss\": null"), std::string::npos) << patience.out;
+}
+
+// The rectifiers are the activation table's: --help names each entry marked so.
+TEST(TrainDefaults, TheInitialiserHelpNamesTheTablesRectifiers) {
+  EXPECT_EQ(cli::init_help(),
+            "weight initialiser (default: he_uniform under relu, leaky_relu, gelu, silu; "
+            "glorot_uniform otherwise)");
 }
 
 }  // namespace

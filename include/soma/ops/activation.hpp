@@ -21,6 +21,9 @@ struct ActivationFunction {
   float default_parameter = 0.0f;  // the parameter when none is given
   bool elementwise = true;         // false: across each row (softmax), so not in soma grad
   bool saves_output = false;       // backward reads y = g(x) rather than x
+  // Shaped like ReLU (0 on the left, the identity on the right, through 0): it halves its
+  // input's variance, which He's initialisation makes up for; soma train's default then.
+  bool rectifier = false;
   // y[i] = g(x[i]) for i < count.
   void (*forward)(const float* x, float* y, int64_t count, float parameter) = nullptr;
   // dx[i] = dy[i] g'(x[i]) for i < count, from saved[i] = x[i] or y[i] (saves_output).
