@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Prints and enforces soma's size budgets: the engine's layers and the kernels in lines, no
 # source file over 400 lines, no function over 60 lines (a function of clang-formatted code
-# runs from a line at column 0 that ends in '{' to the next '}' at column 0).
+# runs from the '{' that ends its signature, which starts at column 0, to the next '}' at
+# column 0).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -52,10 +53,20 @@ if [ -n "$long_files" ]; then
 fi
 
 long_functions=$(awk '
-  FNR == 1 { start = 0 }
-  /^[A-Za-z_].*\{$/ && !/^(namespace|struct|class|enum|union|extern)/ && !/= *\{$/ {
-    start = FNR; header = $0; next
+  FNR == 1 { start = 0; pending = 0 }
+  # A definition opens at column 0; a signature clang-format wrapped goes on in indented
+  # lines, the last of which ends in the body'"'"'s "{".
+  /^[A-Za-z_~].*\{$/ && !/^(namespace|struct|class|enum|union|extern)/ && !/= *\{$/ {
+    start = FNR; header = $0; pending = 0; next
   }
+  /^[A-Za-z_~]/ && !/^(namespace|struct|class|enum|union|extern|template|using|typedef)/ && !/;$/ {
+    pending = 1; header = $0; next
+  }
+  pending && /^[[:space:]]/ {
+    if (/\{$/ && !/= *\{$/) { start = FNR; pending = 0 } else if (/;$/) pending = 0
+    next
+  }
+  { pending = 0 }
   /^\}/ && start {
     if (FNR - start - 1 > 60) printf "  %s:%d: %d lines: %s\n", FILENAME, start, FNR - start - 1, header
     start = 0
