@@ -24,9 +24,8 @@ bool is_idx_training(const LoadedData& data) {
   return !data.from_csv && data.image_height > 0;
 }
 
-// "a CSV file", "built-in data": what `data` are, for the refusals below.
+// What training data other than IDX images are, for the refusal of an IDX test.
 std::string kind_of(const LoadedData& data) {
-  if (is_idx_training(data)) return "IDX images";
   return data.from_csv ? "a CSV file" : "built-in data";
 }
 
