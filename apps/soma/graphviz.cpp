@@ -4,13 +4,17 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <spawn.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
 #include <csignal>
+#include <cstdlib>
 #include <cstring>
+#include <filesystem>
+#include <vector>
 
 #include "soma/core/error.hpp"
 
@@ -66,7 +70,80 @@ class IgnoreBrokenPipes {
 constexpr size_t largest_picture = size_t{1} << 30;
 constexpr size_t longest_message = 4096;  // of dot's standard error, for the error line
 
+// The folders PATH names, as posix_spawnp reads them: split at ':', an empty entry the
+// current folder, and the system's default path (confstr) when PATH is unset.
+std::vector<std::string> path_folders() {
+  std::string list;
+  if (const char* path = std::getenv("PATH")) {
+    list = path;
+  } else {
+    list.resize(::confstr(_CS_PATH, nullptr, 0));
+    if (!list.empty()) ::confstr(_CS_PATH, list.data(), list.size());
+    list = list.c_str();  // without confstr's terminating null
+  }
+  std::vector<std::string> folders;
+  size_t start = 0;
+  while (true) {
+    const size_t end = list.find(':', start);
+    const std::string folder = list.substr(start, end == std::string::npos ? end : end - start);
+    folders.push_back(folder.empty() ? "." : folder);
+    if (end == std::string::npos) return folders;
+    start = end + 1;
+  }
+}
+
+// Starts `dot_program -T<format>` reading `input`, writing `output` and `errors`; returns
+// its process id. dot gets SIGPIPE's default action back, whatever soma does with it.
+pid_t spawn_dot(const std::string& dot_program, const std::string& format, const Pipe& input,
+                const Pipe& output, const Pipe& errors, const std::string& path) {
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_adddup2(&actions, input.read_end, STDIN_FILENO);
+  posix_spawn_file_actions_adddup2(&actions, output.write_end, STDOUT_FILENO);
+  posix_spawn_file_actions_adddup2(&actions, errors.write_end, STDERR_FILENO);
+  posix_spawnattr_t attributes;
+  posix_spawnattr_init(&attributes);
+  sigset_t default_signals;
+  sigemptyset(&default_signals);
+  sigaddset(&default_signals, SIGPIPE);
+  posix_spawnattr_setsigdefault(&attributes, &default_signals);
+  posix_spawnattr_setflags(&attributes, POSIX_SPAWN_SETSIGDEF);
+  const std::string type = "-T" + format;
+  const char* arguments[] = {"dot", type.c_str(), nullptr};
+  pid_t child = 0;
+  const int spawned = ::posix_spawn(&child, dot_program.c_str(), &actions, &attributes,
+                                    const_cast<char* const*>(arguments), environ);
+  posix_spawn_file_actions_destroy(&actions);
+  posix_spawnattr_destroy(&attributes);
+  // ENOENT: dot went away since find_graphviz_dot saw it.
+  if (spawned == ENOENT) throw Error(missing_graphviz_message(path));
+  if (spawned != 0) {
+    throw Error("cannot write '" + path + "': running Graphviz's dot: " + std::strerror(spawned));
+  }
+  return child;
+}
+
 }  // namespace
+
+std::optional<std::string> find_graphviz_dot() {
+  for (const std::string& folder : path_folders()) {
+    const std::string candidate = folder + "/dot";
+    struct stat status {};
+    if (::stat(candidate.c_str(), &status) == 0 && S_ISREG(status.st_mode) &&
+        ::access(candidate.c_str(), X_OK) == 0) {
+      return candidate;
+    }
+  }
+  return std::nullopt;
+}
+
+std::string missing_graphviz_message(const std::string& path) {
+  const std::string text = std::filesystem::path(path).replace_extension(".dot").string();
+  return "writing '" + path +
+         "' needs Graphviz's dot, which is not on the PATH: install Graphviz (apt-get install "
+         "graphviz), or write '" +
+         text + "' (DOT text, which needs nothing)";
+}
 
 // Runs Graphviz's `dot -T<format>` with `dot_text` on its standard input and returns the
 // picture it writes on its standard output; `path` is only for messages. No file is made
@@ -79,33 +156,9 @@ std::string draw_with_graphviz(const std::string& dot_text, const std::string& f
   Pipe input(path);
   Pipe output(path);
   Pipe errors(path);
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_adddup2(&actions, input.read_end, STDIN_FILENO);
-  posix_spawn_file_actions_adddup2(&actions, output.write_end, STDOUT_FILENO);
-  posix_spawn_file_actions_adddup2(&actions, errors.write_end, STDERR_FILENO);
-  // dot gets SIGPIPE's default action back, whatever soma does with it.
-  posix_spawnattr_t attributes;
-  posix_spawnattr_init(&attributes);
-  sigset_t default_signals;
-  sigemptyset(&default_signals);
-  sigaddset(&default_signals, SIGPIPE);
-  posix_spawnattr_setsigdefault(&attributes, &default_signals);
-  posix_spawnattr_setflags(&attributes, POSIX_SPAWN_SETSIGDEF);
-  const std::string type = "-T" + format;
-  const char* arguments[] = {"dot", type.c_str(), nullptr};
-  pid_t child = 0;
-  const int spawned = ::posix_spawnp(&child, "dot", &actions, &attributes,
-                                     const_cast<char* const*>(arguments), environ);
-  posix_spawn_file_actions_destroy(&actions);
-  posix_spawnattr_destroy(&attributes);
-  if (spawned == ENOENT) {
-    throw Error("writing '" + path + "' needs Graphviz's dot (apt-get install graphviz); " +
-                "a .dot file needs nothing");
-  }
-  if (spawned != 0) {
-    throw Error("cannot write '" + path + "': running Graphviz's dot: " + std::strerror(spawned));
-  }
+  const std::optional<std::string> dot_program = find_graphviz_dot();
+  if (!dot_program) throw Error(missing_graphviz_message(path));
+  const pid_t child = spawn_dot(*dot_program, format, input, output, errors, path);
   Pipe::close(input.read_end);
   Pipe::close(output.write_end);
   Pipe::close(errors.write_end);

@@ -1,4 +1,5 @@
-// IDX images as data for train, eval and predict, and --image for CSV features.
+// IDX images as data for train (with its --test), eval and predict, and --image for CSV
+// features.
 #include "image_data.hpp"
 
 #include "soma/core/error.hpp"
@@ -23,23 +24,26 @@ bool is_idx_path(const std::string& path) {
   return ends_with(path, ".idx") || ends_with(path, "-ubyte");
 }
 
-void check_labels_go_with(const std::string& data) {
+void check_labels_go_with(const std::string& data, const std::string& images_option,
+                          const std::string& labels_option) {
   if (is_idx_path(data)) return;
-  throw UsageError("--labels goes with IDX images in --data (NAME.idx or NAME-ubyte), not " +
-                   (ends_with(data, ".csv")
-                        ? std::string("with a CSV file, whose labels are a column (--label COLUMN)")
-                        : "with '" + data + "'"));
+  // A CSV file's labels are a column: training names it with --label, a test file has the
+  // training data's.
+  const std::string csv_labels = std::string("with a CSV file, whose labels are a column") +
+                                 (labels_option == "--labels" ? " (--label COLUMN)" : "");
+  throw UsageError(labels_option + " goes with IDX images in " + images_option +
+                   " (NAME.idx or NAME-ubyte), not " +
+                   (ends_with(data, ".csv") ? csv_labels : "with '" + data + "'"));
 }
 
-LoadedData idx_data(const ParsedArguments& arguments) {
-  const std::string images = *arguments.value("--data");
-  const auto labels = arguments.value("--labels");
+LoadedData read_idx_data(const std::string& images_option, const std::string& images,
+                         const std::string& labels_option,
+                         const std::optional<std::string>& labels) {
   if (!labels) {
-    throw UsageError("--data " + images +
-                     ": IDX images need their labels: add --labels LABELS (an IDX file of one "
-                     "class index per image)");
+    throw UsageError(images_option + " " + images + ": IDX images need their labels: add " +
+                     labels_option + " LABELS (an IDX file of one class index per image)");
   }
-  check_labels_go_with(images);
+  check_labels_go_with(images, images_option, labels_option);
   data::IdxImageDataset loaded = data::load_idx_image_dataset(images, *labels);
   LoadedData result;
   result.dataset = std::move(loaded.dataset);
@@ -51,6 +55,19 @@ LoadedData idx_data(const ParsedArguments& arguments) {
   result.image_height = loaded.height;
   result.image_width = loaded.width;
   return result;
+}
+
+LoadedData idx_data(const ParsedArguments& arguments) {
+  return read_idx_data("--data", *arguments.value("--data"), "--labels",
+                       arguments.value("--labels"));
+}
+
+void check_image_shape(const std::string& option, const std::string& path, int64_t height,
+                       int64_t width, int64_t expected_height, int64_t expected_width,
+                       const std::string& expected_by) {
+  if (height == expected_height && width == expected_width) return;
+  throw UsageError(option + " " + path + " holds " + shape_text(height, width) + " images, " +
+                   expected_by + " " + shape_text(expected_height, expected_width));
 }
 
 LoadedData with_image_option(const ParsedArguments& arguments, LoadedData data) {
@@ -92,10 +109,7 @@ Tensor idx_images_for_model(const std::string& path, int64_t height, int64_t wid
                      ": IDX images need an image model; this one was not trained on images");
   }
   data::IdxImages images = data::load_idx_images(path);
-  if (images.height != height || images.width != width) {
-    throw UsageError("--data " + path + " holds " + shape_text(images.height, images.width) +
-                     " images, the model takes " + shape_text(height, width));
-  }
+  check_image_shape("--data", path, images.height, images.width, height, width, "the model takes");
   return std::move(images.pixels);
 }
 

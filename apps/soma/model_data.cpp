@@ -14,11 +14,8 @@ namespace {
 // Images of another shape with as many pixels would pass the count check below.
 void check_image_fits(const LoadedData& data, const io::TrainedModel& model) {
   if (data.image_height == 0 || !model.is_image()) return;
-  if (data.image_height != model.image_height || data.image_width != model.image_width) {
-    throw UsageError("--data " + data.source + " holds " + std::to_string(data.image_height) + "x" +
-                     std::to_string(data.image_width) + " images, the model takes " +
-                     std::to_string(model.image_height) + "x" + std::to_string(model.image_width));
-  }
+  check_image_shape("--data", data.source, data.image_height, data.image_width, model.image_height,
+                    model.image_width, "the model takes");
 }
 
 bool names_csv_file(const std::string& source) {

@@ -1,5 +1,5 @@
-// check_picture_output: the extension first, then the folder, each refusal one line that
-// names the option and the path.
+// check_picture_output: the extension first, then the folder, then (for a drawing Graphviz
+// draws) dot on the PATH, each refusal one line that names the option and the path.
 #include "picture_output.hpp"
 
 #include <unistd.h>
@@ -57,6 +57,10 @@ std::string check_picture_output(const std::string& option, const std::string& p
   }
   if (const std::string problem = folder_problem(path); !problem.empty()) {
     throw UsageError(option + ": cannot write '" + path + "': " + problem);
+  }
+  // The same look-up as the drawing's: a dot missing now would fail after all the work.
+  if (kind == PictureKind::drawing && format != "dot" && !find_graphviz_dot()) {
+    throw UsageError(option + ": " + missing_graphviz_message(path));
   }
   return format;
 }

@@ -1,7 +1,8 @@
 // Where the picture options write (train's --plot and --curves, graph's --out, grad's
 // --dot): the formats each kind of picture takes, read from the file's extension, and the
-// check, made before any work, that the name has one of them and that its folder exists
-// and can be written. Every command with a picture option goes through it.
+// check, made before any work, that the name has one of them, that its folder exists and
+// can be written, and that Graphviz's dot is there for a drawing it draws. Every command with a
+// picture option goes through it.
 #pragma once
 
 #include <initializer_list>
@@ -22,7 +23,8 @@ std::string picture_extensions(PictureKind kind);
 
 // The format `path` is written in ("png", "svg", "pdf" or "dot", from its extension in any
 // case). Throws UsageError naming `option` and `path` for an extension `kind` does not
-// take, a folder that is missing, not a folder or not writable, and a path that is a folder.
+// take, a folder that is missing, not a folder or not writable, a path that is a folder,
+// and a drawing other than .dot when Graphviz's dot is not on the PATH (find_graphviz_dot).
 std::string check_picture_output(const std::string& option, const std::string& path,
                                  PictureKind kind);
 

@@ -320,7 +320,7 @@ int run_train(int argc, const char* const* argv, int first) {
 
   io::TrainedModel model;
   const data::Dataset features = mapped_features(arguments, data, model);
-  std::optional<HeldOutTest> test = read_held_out_test(arguments, model);
+  std::optional<HeldOutTest> test = read_held_out_test(arguments, data, model);
 
   // The network's shape and the batch size come before the split and the network, so that
   // a network too large for memory is refused before they are allocated.

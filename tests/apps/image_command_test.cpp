@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "idx_files.hpp"
 #include "run_command.hpp"
 
 namespace soma::testing {
@@ -35,37 +36,13 @@ std::string read_file(const std::string& path) {
   return text.str();
 }
 
-// An IDX file of unsigned bytes: magic 0x000008DD, the extents big-endian, the values.
-std::string idx_bytes(const std::vector<uint32_t>& extents, const std::vector<uint8_t>& values) {
-  std::string bytes = {0, 0, 8, static_cast<char>(extents.size())};
-  for (const uint32_t extent : extents) {
-    for (int shift = 24; shift >= 0; shift -= 8)
-      bytes += static_cast<char>((extent >> shift) & 0xFF);
-  }
-  bytes.append(values.begin(), values.end());
-  return bytes;
-}
-
 class ImageCommands : public ::testing::Test {
  protected:
   void SetUp() override {
     directory_ = make_temporary_directory();
-    // 60 images of 4x4: class k has ink (200-255) in column pair k, faint noise (0-40)
-    // elsewhere, so that a small network separates them.
-    std::vector<uint8_t> pixels;
-    std::vector<uint8_t> labels;
-    uint32_t state = 12345;
-    const auto next = [&state] {
-      return state = state * 1103515245u + 12345u, (state >> 16) & 0xFF;
-    };
-    for (int i = 0; i < 60; ++i) {
-      const int label = i % 2;
-      labels.push_back(static_cast<uint8_t>(label));
-      for (int p = 0; p < 16; ++p) {
-        const bool ink = (p % 4) / 2 == label;
-        pixels.push_back(static_cast<uint8_t>(ink ? 200 + next() % 56 : next() % 41));
-      }
-    }
+    const InkImages images = ink_images(60, 12345);
+    const std::vector<uint8_t>& pixels = images.pixels;
+    const std::vector<uint8_t>& labels = images.labels;
     write("images.idx", idx_bytes({60, 4, 4}, pixels));
     write("labels.idx", idx_bytes({60}, labels));
     write("short-labels.idx",

@@ -1,6 +1,7 @@
 // End-to-end tests of the picture options (train's --plot and --curves, graph's --out,
 // grad's --dot): each writes by its file's extension, and a name with another extension or
-// in a folder that cannot take it is refused with exit code 2 before any work or output.
+// in a folder that cannot take it is refused with exit code 2 before any work or output, as
+// is a drawing for Graphviz (.png, .svg, .pdf) when dot is not on the PATH.
 #include <gtest/gtest.h>
 #include <unistd.h>
 
@@ -116,6 +117,48 @@ TEST_F(PictureOutput, GraphRefusesABadNameBeforeLoadingTheModel) {
   EXPECT_EQ(missing.out, "");
   EXPECT_EQ(missing.err, "soma graph: error: --out: cannot write '" + path("no/such/net.dot") +
                              "': the folder '" + path("no/such") + "' does not exist\n");
+}
+
+// PATH names an empty folder: no dot, so graph's and grad's drawings are refused before the
+// model is read or anything is computed or printed; .dot text needs no Graphviz.
+TEST_F(PictureOutput, WithoutGraphvizADrawingIsRefusedBeforeAnyWork) {
+  fs::create_directory(path("bin"));
+  const std::string no_dot = "PATH='" + path("bin") + "'";
+  struct Case {
+    std::string command;  // before the picture option
+    std::string option;
+    std::string picture;   // the drawing asked for
+    std::string dot_text;  // the name the message suggests instead
+  };
+  const Case cases[] = {
+      {"graph --arch 2-3-1", "--out", "net.svg", "net.dot"},
+      // The model does not exist: the missing dot is found before it is read.
+      {"graph --model '" + path("none.soma") + "'", "--out", "net.PNG", "net.dot"},
+      {"grad 'x*y' --at x=3,y=4", "--dot", "g.pdf", "g.dot"},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.command);
+    const CommandResult r =
+        run_soma(c.command + " " + c.option + " '" + path(c.picture) + "'", no_dot);
+    EXPECT_EQ(r.exit_code, 2);
+    EXPECT_EQ(r.out, "");
+    EXPECT_EQ(r.err, "soma " + c.command.substr(0, c.command.find(" ")) + ": error: " + c.option +
+                         ": writing '" + path(c.picture) +
+                         "' needs Graphviz's dot, which is not on the PATH: install Graphviz "
+                         "(apt-get install graphviz), or write '" +
+                         path(c.dot_text) + "' (DOT text, which needs nothing)\n");
+    EXPECT_FALSE(fs::exists(path(c.picture)));
+  }
+  const CommandResult graph =
+      run_soma("graph --arch 2-3-1 --out '" + path("net.dot") + "'", no_dot);
+  ASSERT_EQ(graph.exit_code, 0) << graph.err;
+  EXPECT_EQ(read_file(path("net.dot")).rfind("digraph", 0), 0u);
+  EXPECT_EQ(graph.out, "wrote " + path("net.dot") + "\n");
+  const CommandResult grad =
+      run_soma("grad 'x*y' --at x=3,y=4 --dot '" + path("g.dot") + "'", no_dot);
+  ASSERT_EQ(grad.exit_code, 0) << grad.err;
+  EXPECT_EQ(read_file(path("g.dot")).rfind("digraph", 0), 0u);
+  EXPECT_NE(grad.out.find("graph written to " + path("g.dot")), std::string::npos) << grad.out;
 }
 
 }  // namespace
