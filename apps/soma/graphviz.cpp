@@ -123,6 +123,63 @@ pid_t spawn_dot(const std::string& dot_program, const std::string& format, const
   return child;
 }
 
+// What dot gave back: its picture (standard output), its messages (standard error), and
+// whether it stopped reading early or wrote too much (then it is killed).
+struct DotExchange {
+  std::string picture;
+  std::string messages;
+  bool stopped_reading = false;  // dot closed its input before the end of the text
+  bool too_large = false;
+};
+
+// Sends `dot_text` to dot's input while reading its two outputs, until all three close.
+DotExchange exchange_with_dot(const std::string& dot_text, Pipe& input, Pipe& output, Pipe& errors,
+                              pid_t child) {
+  DotExchange result;
+  std::string& picture = result.picture;
+  std::string& messages = result.messages;
+  size_t sent = 0;
+  if (dot_text.empty()) Pipe::close(input.write_end);
+  while (input.write_end >= 0 || output.read_end >= 0 || errors.read_end >= 0) {
+    pollfd waiting[3] = {
+        {input.write_end, POLLOUT, 0}, {output.read_end, POLLIN, 0}, {errors.read_end, POLLIN, 0}};
+    if (::poll(waiting, 3, -1) < 0) {
+      if (errno == EINTR) continue;
+      break;
+    }
+    if (waiting[0].revents != 0) {
+      const ssize_t n = ::write(input.write_end, dot_text.data() + sent, dot_text.size() - sent);
+      if (n > 0) sent += static_cast<size_t>(n);
+      if (n < 0 && errno != EINTR && errno != EAGAIN) result.stopped_reading = true;
+      if (sent == dot_text.size() || result.stopped_reading) Pipe::close(input.write_end);
+    }
+    char buffer[65536];
+    for (int which = 1; which <= 2; ++which) {
+      if (waiting[which].revents == 0) continue;
+      int& fd = which == 1 ? output.read_end : errors.read_end;
+      const ssize_t n = ::read(fd, buffer, sizeof buffer);
+      if (n < 0 && (errno == EINTR || errno == EAGAIN)) continue;
+      if (n <= 0) {
+        Pipe::close(fd);
+      } else if (which == 2) {
+        messages.append(buffer,
+                        std::min(static_cast<size_t>(n), longest_message - messages.size()));
+      } else if (picture.size() + static_cast<size_t>(n) > largest_picture) {
+        result.too_large = true;
+        ::kill(child, SIGKILL);
+        Pipe::close(fd);
+      } else {
+        picture.append(buffer, static_cast<size_t>(n));
+      }
+    }
+  }
+  // All closed by now, unless poll failed: closing them lets a blocked dot end.
+  Pipe::close(input.write_end);
+  Pipe::close(output.read_end);
+  Pipe::close(errors.read_end);
+  return result;
+}
+
 }  // namespace
 
 std::optional<std::string> find_graphviz_dot() {
@@ -165,69 +222,29 @@ std::string draw_with_graphviz(const std::string& dot_text, const std::string& f
   ::fcntl(input.write_end, F_SETFL, ::fcntl(input.write_end, F_GETFL) | O_NONBLOCK);
 
   const IgnoreBrokenPipes ignore_broken_pipes;
-  std::string picture;
-  std::string messages;
-  size_t sent = 0;
-  bool stopped_reading = false;  // dot closed its input before the end of the text
-  bool too_large = false;
-  if (dot_text.empty()) Pipe::close(input.write_end);
-  while (input.write_end >= 0 || output.read_end >= 0 || errors.read_end >= 0) {
-    pollfd waiting[3] = {
-        {input.write_end, POLLOUT, 0}, {output.read_end, POLLIN, 0}, {errors.read_end, POLLIN, 0}};
-    if (::poll(waiting, 3, -1) < 0) {
-      if (errno == EINTR) continue;
-      break;
-    }
-    if (waiting[0].revents != 0) {
-      const ssize_t n = ::write(input.write_end, dot_text.data() + sent, dot_text.size() - sent);
-      if (n > 0) sent += static_cast<size_t>(n);
-      if (n < 0 && errno != EINTR && errno != EAGAIN) stopped_reading = true;
-      if (sent == dot_text.size() || stopped_reading) Pipe::close(input.write_end);
-    }
-    char buffer[65536];
-    for (int which = 1; which <= 2; ++which) {
-      if (waiting[which].revents == 0) continue;
-      int& fd = which == 1 ? output.read_end : errors.read_end;
-      const ssize_t n = ::read(fd, buffer, sizeof buffer);
-      if (n < 0 && (errno == EINTR || errno == EAGAIN)) continue;
-      if (n <= 0) {
-        Pipe::close(fd);
-      } else if (which == 2) {
-        messages.append(buffer,
-                        std::min(static_cast<size_t>(n), longest_message - messages.size()));
-      } else if (picture.size() + static_cast<size_t>(n) > largest_picture) {
-        too_large = true;
-        ::kill(child, SIGKILL);
-        Pipe::close(fd);
-      } else {
-        picture.append(buffer, static_cast<size_t>(n));
-      }
-    }
-  }
-  // All closed by now, unless poll failed: closing them lets a blocked dot end.
-  Pipe::close(input.write_end);
-  Pipe::close(output.read_end);
-  Pipe::close(errors.read_end);
+  const DotExchange exchange = exchange_with_dot(dot_text, input, output, errors, child);
   int status = 0;
   while (::waitpid(child, &status, 0) < 0 && errno == EINTR) {
   }
   const std::string failed = "Graphviz's dot failed to draw '" + path + "'";
-  if (too_large) {
+  if (exchange.too_large) {
     throw Error(failed + ": it wrote more than " + std::to_string(largest_picture >> 20) + " MiB");
   }
   if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
     // dot's first line of complaint, if it made one, else how it ended.
-    std::string reason = messages.substr(0, messages.find('\n'));
+    std::string reason = exchange.messages.substr(0, exchange.messages.find('\n'));
     if (reason.empty()) {
       reason = WIFSIGNALED(status) ? "killed by signal " + std::to_string(WTERMSIG(status))
                                    : "exit code " + std::to_string(WEXITSTATUS(status));
     }
     throw Error(failed + ": " + reason);
   }
-  if (stopped_reading) throw Error(failed + ": it stopped reading the graph before its end");
-  if (picture.empty()) throw Error(failed + ": it wrote nothing");
-  std::fputs(messages.c_str(), stderr);  // warnings of a drawing that worked
-  return picture;
+  if (exchange.stopped_reading) {
+    throw Error(failed + ": it stopped reading the graph before its end");
+  }
+  if (exchange.picture.empty()) throw Error(failed + ": it wrote nothing");
+  std::fputs(exchange.messages.c_str(), stderr);  // warnings of a drawing that worked
+  return exchange.picture;
 }
 
 }  // namespace soma::cli

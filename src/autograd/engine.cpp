@@ -85,11 +85,10 @@ void add_scaled(const LeafRoute& route, const Tensor& gradient) {
   kernels::axpy(gradient.numel(), route.scale, gradient.data(), route.buffer);
 }
 
-}  // namespace
-
-void backpropagate(const TopologicalOrder& order, const Tensor& seed, bool retain_graph,
-                   std::span<const LeafRoute> routes) {
-  const std::vector<Tensor>& tensors = order.tensors;  // held: each outlives its node's release
+// What backpropagate needs of its arguments, checked before anything changes.
+void check_walk(const TopologicalOrder& order, const Tensor& seed,
+                std::span<const LeafRoute> routes) {
+  const std::vector<Tensor>& tensors = order.tensors;
   if (tensors.empty() || (!routes.empty() && routes.size() != tensors.size())) {
     throw Error("backpropagate: " + std::to_string(routes.size()) + " routes for an order of " +
                 std::to_string(tensors.size()) + " tensors (make it with topological_order)");
@@ -98,7 +97,15 @@ void backpropagate(const TopologicalOrder& order, const Tensor& seed, bool retai
     throw Error("backward: the seed gradient has shape " + seed.shape().to_string() +
                 ", the output has shape " + tensors.back().shape().to_string());
   }
-  NoGradGuard no_grad;  // derivatives are computed, not recorded
+}
+
+}  // namespace
+
+void backpropagate(const TopologicalOrder& order, const Tensor& seed, bool retain_graph,
+                   std::span<const LeafRoute> routes) {
+  check_walk(order, seed, routes);
+  const std::vector<Tensor>& tensors = order.tensors;  // held: each outlives its node's release
+  NoGradGuard no_grad;                                 // derivatives are computed, not recorded
   // The route of the leaf at `position`, null for grad().
   const auto route_at = [routes](size_t position) -> const LeafRoute* {
     return routes.empty() || routes[position].buffer == nullptr ? nullptr : &routes[position];

@@ -83,6 +83,93 @@ void check_features(const nn::Module& model, const data::Dataset& dataset, const
   (void)model.output_features(dataset.features.shape()[1]);  // throws on a mismatch
 }
 
+// What one epoch's batches need, fixed for the whole run.
+struct EpochInputs {
+  const data::Dataset& training;
+  const Tensor& targets;  // prepared for the loss: (samples x outputs)
+  const std::vector<Tensor>& parameters;
+  int64_t batch_size;
+};
+
+// One pass over `order` in batches: forward, loss (with the penalties), backward and step.
+// Throws TrainingDiverged when a batch's loss is not finite.
+Tally train_one_epoch(nn::Module& model, Optimizer& optimizer, const EpochInputs& inputs,
+                      std::span<const int64_t> order, const FitOptions& options, int epoch) {
+  Tally tally;
+  const auto samples = static_cast<int64_t>(order.size());
+  for (int64_t start = 0; start < samples; start += inputs.batch_size) {
+    const std::span<const int64_t> rows =
+        order.subspan(static_cast<size_t>(start),
+                      static_cast<size_t>(std::min(inputs.batch_size, samples - start)));
+    const Tensor x = data::gather_rows(inputs.training.features, rows);
+    const Tensor t = data::gather_rows(inputs.targets, rows);
+    // Dropped, not zeroed: backward writes each gradient afresh (no zeroing pass), and a
+    // plain SGD step can then be fused into the backward pass (no gradient at all).
+    optimizer.zero_grad(/*set_to_none=*/true);
+    const Tensor out = model.forward(x);
+    const Tensor loss = compute_loss(options.loss, out, t);
+    const float value = loss.item();
+    if (!std::isfinite(value)) {
+      throw TrainingDiverged("training diverged: the loss became " +
+                             std::string(std::isnan(value) ? "nan" : "infinite") + " at epoch " +
+                             std::to_string(epoch) + ", batch " +
+                             std::to_string(start / inputs.batch_size + 1) + " (learning rate " +
+                             std::to_string(optimizer.learning_rate()) +
+                             "); try a smaller learning rate");
+    }
+    Tensor objective = loss;
+    if (options.weight_decay > 0.0f)
+      objective = add(objective, l2_penalty(inputs.parameters, options.weight_decay));
+    if (options.l1_strength > 0.0f)
+      objective = add(objective, l1_penalty(inputs.parameters, options.l1_strength));
+    optimizer.backward_and_step(objective);  // fused into one pass where the update allows
+    tally.add(options.loss, inputs.training, rows, out, t, value);
+  }
+  return tally;
+}
+
+// The epoch's record: the training pass's tally, then the validation set scored.
+EpochRecord epoch_record(int epoch, const Tally& tally, bool classification, double learning_rate,
+                         nn::Module& model, const std::optional<data::Dataset>& validation,
+                         LossKind loss) {
+  EpochRecord record;
+  record.epoch = epoch;
+  record.train_loss = tally.loss();
+  record.train_accuracy = tally.accuracy(classification);
+  record.train_rmse = tally.rmse(classification);
+  record.learning_rate = learning_rate;
+  record.validation_loss = record.validation_accuracy = record.validation_rmse = not_a_number;
+  if (validation) {
+    const Evaluation evaluation = evaluate(model, *validation, loss);
+    record.validation_loss = evaluation.loss;
+    record.validation_accuracy = evaluation.accuracy;
+    record.validation_rmse = evaluation.rmse;
+  }
+  return record;
+}
+
+// Early stopping's bookkeeping: the best monitored loss so far, its epoch's parameters
+// (kept only when they may be restored) and how long it has stood.
+struct BestSoFar {
+  double loss = std::numeric_limits<double>::infinity();
+  std::optional<nn::ParameterSnapshot> parameters;
+  int epochs_without_improvement = 0;
+
+  void update(double monitored, int epoch, nn::Module& model, const FitOptions& options,
+              History& history) {
+    if (monitored < loss - options.min_improvement) {
+      loss = monitored;
+      history.best_epoch = epoch;
+      epochs_without_improvement = 0;
+      if (options.patience > 0 && options.restore_best) {
+        parameters = nn::snapshot_parameters(model);
+      }
+    } else {
+      ++epochs_without_improvement;
+    }
+  }
+};
+
 }  // namespace
 
 History fit(nn::Module& model, Optimizer& optimizer, const data::Dataset& training_data,
@@ -102,94 +189,40 @@ History fit(nn::Module& model, Optimizer& optimizer, const data::Dataset& traini
   const int64_t samples = training.size();
   const int64_t outputs = model.output_features(training.features.shape()[1]);
   const Tensor targets = prepare_targets(options.loss, training, outputs);
-  const int64_t batch_size =
-      options.batch_size == 0 || options.batch_size > samples ? samples : options.batch_size;
-  const bool classification = training.is_classification();
   const std::vector<Tensor> parameters = model.parameters();
+  const EpochInputs inputs{
+      training, targets, parameters,
+      options.batch_size == 0 || options.batch_size > samples ? samples : options.batch_size};
 
   Generator generator(options.seed);
   std::vector<int64_t> order(static_cast<size_t>(samples));
   std::iota(order.begin(), order.end(), 0);
 
   History history;
-  double best_loss = std::numeric_limits<double>::infinity();
-  std::optional<nn::ParameterSnapshot> best_parameters;
-  int epochs_without_improvement = 0;
+  BestSoFar best;
   model.train();
   for (int epoch = 1; epoch <= options.epochs; ++epoch) {
     const auto started = std::chrono::steady_clock::now();
     if (options.schedule != nullptr) options.schedule->apply(optimizer, epoch - 1);
     if (options.shuffle) generator.shuffle(order);
-
-    Tally tally;
-    for (int64_t start = 0; start < samples; start += batch_size) {
-      const std::span<const int64_t> rows(
-          order.data() + start, static_cast<size_t>(std::min(batch_size, samples - start)));
-      const Tensor x = data::gather_rows(training.features, rows);
-      const Tensor t = data::gather_rows(targets, rows);
-      // Dropped, not zeroed: backward writes each gradient afresh (no zeroing pass), and a
-      // plain SGD step can then be fused into the backward pass (no gradient at all).
-      optimizer.zero_grad(/*set_to_none=*/true);
-      const Tensor out = model.forward(x);
-      const Tensor loss = compute_loss(options.loss, out, t);
-      const float value = loss.item();
-      if (!std::isfinite(value)) {
-        throw TrainingDiverged("training diverged: the loss became " +
-                               std::string(std::isnan(value) ? "nan" : "infinite") + " at epoch " +
-                               std::to_string(epoch) + ", batch " +
-                               std::to_string(start / batch_size + 1) + " (learning rate " +
-                               std::to_string(optimizer.learning_rate()) +
-                               "); try a smaller learning rate");
-      }
-      Tensor objective = loss;
-      if (options.weight_decay > 0.0f)
-        objective = add(objective, l2_penalty(parameters, options.weight_decay));
-      if (options.l1_strength > 0.0f)
-        objective = add(objective, l1_penalty(parameters, options.l1_strength));
-      optimizer.backward_and_step(objective);  // fused into one pass where the update allows
-      tally.add(options.loss, training, rows, out, t, value);
-    }
-
-    EpochRecord record;
-    record.epoch = epoch;
-    record.train_loss = tally.loss();
-    record.train_accuracy = tally.accuracy(classification);
-    record.train_rmse = tally.rmse(classification);
-    record.learning_rate = optimizer.learning_rate();
-    record.validation_loss = record.validation_accuracy = record.validation_rmse = not_a_number;
-    if (validation) {
-      const Evaluation evaluation = evaluate(model, *validation, options.loss);
-      record.validation_loss = evaluation.loss;
-      record.validation_accuracy = evaluation.accuracy;
-      record.validation_rmse = evaluation.rmse;
-    }
+    const Tally tally = train_one_epoch(model, optimizer, inputs, order, options, epoch);
+    EpochRecord record = epoch_record(epoch, tally, training.is_classification(),
+                                      optimizer.learning_rate(), model, validation, options.loss);
     record.seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     history.epochs.push_back(record);
 
-    const double monitored = validation ? record.validation_loss : record.train_loss;
-    if (monitored < best_loss - options.min_improvement) {
-      best_loss = monitored;
-      history.best_epoch = epoch;
-      epochs_without_improvement = 0;
-      if (options.patience > 0 && options.restore_best) {
-        best_parameters = nn::snapshot_parameters(model);
-      }
-    } else {
-      ++epochs_without_improvement;
-    }
-    if (options.on_epoch && !options.on_epoch(record)) {
-      history.stopped_early = true;
-      break;
-    }
-    if (options.patience > 0 && epochs_without_improvement >= options.patience) {
+    best.update(validation ? record.validation_loss : record.train_loss, epoch, model, options,
+                history);
+    if ((options.on_epoch && !options.on_epoch(record)) ||
+        (options.patience > 0 && best.epochs_without_improvement >= options.patience)) {
       history.stopped_early = true;
       break;
     }
   }
   const int last_epoch = history.epochs.back().epoch;
-  if (best_parameters && history.best_epoch != last_epoch) {
-    nn::restore_parameters(model, *best_parameters);
+  if (best.parameters && history.best_epoch != last_epoch) {
+    nn::restore_parameters(model, *best.parameters);
   } else {
     history.best_epoch = last_epoch;
   }

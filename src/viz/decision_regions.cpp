@@ -129,6 +129,27 @@ std::vector<Color> region_colors(const Tensor& probabilities, int64_t cells, int
   return colors;
 }
 
+// Refuses what no picture can be drawn from, naming the argument.
+void check_arguments(const ClassProbabilities& model, const Tensor& points, int64_t classes,
+                     const DecisionRegionOptions& options) {
+  if (!model) fail("no model was given");
+  if (classes < 2) fail("needs at least 2 classes, got " + std::to_string(classes));
+  if (!points.defined() || points.rank() != 2 || points.size(1) != 2 || points.size(0) < 1) {
+    fail("points must be (n x 2) with n >= 1; got " +
+         (points.defined() ? points.shape().to_string() : std::string("an undefined tensor")));
+  }
+  if (options.resolution < 2 || options.resolution > 2000) {
+    fail("resolution must be 2 to 2000 cells per axis, got " + std::to_string(options.resolution));
+  }
+  if (!(options.padding >= 0.0) || !std::isfinite(options.padding)) {
+    fail("padding must be a fraction >= 0, got " + std::to_string(options.padding));
+  }
+  if (!options.class_names.empty() && options.class_names.size() != static_cast<size_t>(classes)) {
+    fail(std::to_string(options.class_names.size()) + " class names for " +
+         std::to_string(classes) + " classes");
+  }
+}
+
 }  // namespace
 
 Color class_color(int64_t class_index) {
@@ -147,22 +168,7 @@ Color undecided_color() {
 void plot_decision_regions(const std::string& path, const ClassProbabilities& model,
                            const Tensor& points, const Tensor& labels, int64_t classes,
                            const DecisionRegionOptions& options) {
-  if (!model) fail("no model was given");
-  if (classes < 2) fail("needs at least 2 classes, got " + std::to_string(classes));
-  if (!points.defined() || points.rank() != 2 || points.size(1) != 2 || points.size(0) < 1) {
-    fail("points must be (n x 2) with n >= 1; got " +
-         (points.defined() ? points.shape().to_string() : std::string("an undefined tensor")));
-  }
-  if (options.resolution < 2 || options.resolution > 2000) {
-    fail("resolution must be 2 to 2000 cells per axis, got " + std::to_string(options.resolution));
-  }
-  if (!(options.padding >= 0.0) || !std::isfinite(options.padding)) {
-    fail("padding must be a fraction >= 0, got " + std::to_string(options.padding));
-  }
-  if (!options.class_names.empty() && options.class_names.size() != static_cast<size_t>(classes)) {
-    fail(std::to_string(options.class_names.size()) + " class names for " +
-         std::to_string(classes) + " classes");
-  }
+  check_arguments(model, points, classes, options);
   const std::vector<int64_t> point_classes = checked_labels(labels, points.size(0), classes);
   const auto [x_low, x_high] = padded_range(points, 0, options.padding);
   const auto [y_low, y_high] = padded_range(points, 1, options.padding);

@@ -57,6 +57,41 @@ void widen(double& low, double& high, double padding) {
   high += extra;
 }
 
+// The network's curve (and the target's, if there is one) at `samples` points from x_min
+// to x_max, the network in one batch without a graph.
+struct Curves {
+  std::vector<double> x;
+  std::vector<double> network_y;
+  std::vector<double> target_y;  // empty without a target
+};
+
+Curves sample_curves(const std::function<double(double)>& target,
+                     const std::function<Tensor(const Tensor&)>& model, double x_min, double x_max,
+                     int samples) {
+  Curves curves;
+  curves.x.resize(static_cast<size_t>(samples));
+  Tensor inputs = Tensor::empty(Shape{samples, 1});
+  for (int i = 0; i < samples; ++i) {
+    const double t = static_cast<double>(i) / (samples - 1);
+    curves.x[static_cast<size_t>(i)] = x_min + (x_max - x_min) * t;
+    inputs.data()[i] = static_cast<float>(curves.x[static_cast<size_t>(i)]);
+  }
+  Tensor outputs;
+  {
+    NoGradGuard no_graph;
+    outputs = model(inputs);
+  }
+  if (!is_column(outputs) || outputs.size(0) != samples) {
+    fail("the model returned " + describe(outputs) + " for " + std::to_string(samples) +
+         " inputs; expected (" + std::to_string(samples) + "x1)");
+  }
+  curves.network_y.assign(outputs.data(), outputs.data() + samples);
+  if (target) {
+    for (double value : curves.x) curves.target_y.push_back(target(value));
+  }
+  return curves;
+}
+
 }  // namespace
 
 void plot_regression_fit(const std::string& path, const std::function<double(double)>& target,
@@ -77,28 +112,10 @@ void plot_regression_fit(const std::string& path, const std::function<double(dou
 
   // The curves span exactly the data's x range: beyond it the network was never trained.
   const auto [x_min, x_max] = std::minmax_element(xs.begin(), xs.end());
-  const int samples = options.samples;
-  std::vector<double> curve_x(static_cast<size_t>(samples));
-  Tensor inputs = Tensor::empty(Shape{samples, 1});
-  for (int i = 0; i < samples; ++i) {
-    const double t = static_cast<double>(i) / (samples - 1);
-    curve_x[static_cast<size_t>(i)] = *x_min + (*x_max - *x_min) * t;
-    inputs.data()[i] = static_cast<float>(curve_x[static_cast<size_t>(i)]);
-  }
-  Tensor outputs;
-  {
-    NoGradGuard no_graph;
-    outputs = model(inputs);
-  }
-  if (!is_column(outputs) || outputs.size(0) != samples) {
-    fail("the model returned " + describe(outputs) + " for " + std::to_string(samples) +
-         " inputs; expected (" + std::to_string(samples) + "x1)");
-  }
-  const std::vector<double> network_y(outputs.data(), outputs.data() + samples);
-  std::vector<double> target_y;
-  if (target) {
-    for (double value : curve_x) target_y.push_back(target(value));
-  }
+  const Curves curves = sample_curves(target, model, *x_min, *x_max, options.samples);
+  const std::vector<double>& curve_x = curves.x;
+  const std::vector<double>& network_y = curves.network_y;
+  const std::vector<double>& target_y = curves.target_y;
 
   double y_low = *std::min_element(ys.begin(), ys.end());
   double y_high = *std::max_element(ys.begin(), ys.end());
