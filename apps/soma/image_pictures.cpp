@@ -85,8 +85,8 @@ void add_image_picture_options(ArgumentParser& parser) {
                     "image data: each first-layer unit's weights as an image (blue < 0 < red, "
                     "one scale per unit; .png, .svg or .pdf)");
   parser.add_option("--confusion-plot", "FILE",
-                    "classification: the validation confusion matrix as a picture (.png, .svg "
-                    "or .pdf)");
+                    "classification: the confusion matrix of the validation part (without one, "
+                    "of the training data) as a picture (.png, .svg or .pdf)");
 }
 
 void check_image_pictures(const ParsedArguments& arguments, const LoadedData& data) {
