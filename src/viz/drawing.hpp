@@ -1,5 +1,5 @@
-// What Canvas and Axes share on the cairo side: the surface behind a Canvas, the layout's
-// fonts and gaps, and the drawing of text, lines and markers. Private to src/viz.
+// What Canvas and Axes share on the cairo side: a Canvas's surface and its encoding, the
+// layout's fonts and gaps, the drawing of text, lines and markers. Private to src/viz.
 #pragma once
 
 #include <cairo.h>
@@ -21,6 +21,12 @@ struct Canvas::Impl {
     if (surface) cairo_surface_destroy(surface);
   }
 };
+
+// Replays the width x height `recording` onto a new PNG, SVG or PDF surface (`format`: "png",
+// "svg" or "pdf") and appends the file's bytes to `encoded`; returns cairo's status. The
+// recording's reference count is as it was before (Canvas::save; see canvas.cpp on why).
+cairo_status_t encode_recording(cairo_surface_t* recording, const std::string& format, int width,
+                                int height, std::string& encoded);
 
 inline constexpr double pi = std::numbers::pi;
 

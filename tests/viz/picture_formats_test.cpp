@@ -1,6 +1,6 @@
 // Tests that a Canvas writes PNG, SVG and PDF by the file's extension (SVG and PDF drawn in
-// lines, not as an embedded photograph), refuses other extensions, and what the training
-// curves' dashed line says about the epoch whose weights were kept.
+// lines, not as an embedded photograph) and frees its recording after any of them, refuses
+// other extensions, and what the training curves' dashed line says about the kept epoch.
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -8,11 +8,14 @@
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "soma/core/error.hpp"
 #include "soma/viz/canvas.hpp"
 #include "soma/viz/training_curves.hpp"
 #include "support/error_message.hpp"
+#include "viz/drawing.hpp"
 
 namespace {
 
@@ -68,6 +71,36 @@ TEST_F(PictureFormatsTest, TheExtensionChoosesTheFormat) {
 
   // Upper case names the same formats.
   EXPECT_EQ(contents(save_marker("MARKER.PDF")).rfind("%PDF-", 0), 0u);
+}
+
+// Cairo 1.16's SVG writer keeps a reference to a recording it replays; encode_recording drops
+// it, or the recording and all drawn on it (here a 200 x 200 image) would never be freed.
+TEST(EncodeRecording, LeavesTheRecordingToBeFreedByItsOwner) {
+  const cairo_rectangle_t extents{0.0, 0.0, 300.0, 200.0};
+  cairo_surface_t* recording = cairo_recording_surface_create(CAIRO_CONTENT_COLOR, &extents);
+  bool freed = false;
+  static const cairo_user_data_key_t key{};
+  cairo_surface_set_user_data(recording, &key, &freed,
+                              [](void* flag) { *static_cast<bool*>(flag) = true; });
+  cairo_t* cr = cairo_create(recording);
+  const std::vector<Color> cells(200 * 200, Color::from_hex(0x0877bd));
+  soma::viz::paint_color_grid(cr, {50.0, 0.0, 200.0, 200.0}, 200, 200, cells, true);
+  cairo_destroy(cr);
+
+  const unsigned int references = cairo_surface_get_reference_count(recording);
+  ASSERT_EQ(references, 1u);
+  // Each format's mark: the SVG embeds the grid as an image, the others open as such files.
+  const std::pair<std::string, std::string> formats[] = {
+      {"svg", "<image"}, {"svg", "<image"}, {"png", "\x89PNG"}, {"pdf", "%PDF-"}};
+  for (const auto& [format, mark] : formats) {
+    std::string encoded;
+    EXPECT_EQ(soma::viz::encode_recording(recording, format, 300, 200, encoded),
+              CAIRO_STATUS_SUCCESS);
+    EXPECT_NE(encoded.find(mark), std::string::npos) << format;
+    EXPECT_EQ(cairo_surface_get_reference_count(recording), references) << format;
+  }
+  cairo_surface_destroy(recording);
+  EXPECT_TRUE(freed);
 }
 
 TEST_F(PictureFormatsTest, PictureFormatReadsTheLastExtension) {
