@@ -9,12 +9,12 @@
 #include <limits>
 
 #include "soma/autograd/grad_mode.hpp"
+#include "soma/core/buffer_pool.hpp"
 #include "soma/core/error.hpp"
 #include "soma/data/synthetic.hpp"
 #include "soma/kernels/gemm.hpp"
 #include "soma/nn/network_spec.hpp"
 #include "soma/optim/sgd.hpp"
-#include "soma/core/buffer_pool.hpp"
 #include "soma/tensor/generator.hpp"
 #include "soma/train/fit.hpp"
 

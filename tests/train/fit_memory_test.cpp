@@ -6,11 +6,11 @@
 #include <vector>
 
 #include "soma/autograd/engine.hpp"
+#include "soma/core/buffer_pool.hpp"
 #include "soma/data/dataset.hpp"
 #include "soma/data/split.hpp"
 #include "soma/data/synthetic.hpp"
 #include "soma/optim/sgd.hpp"
-#include "soma/core/buffer_pool.hpp"
 #include "soma/train/fit.hpp"
 #include "soma/train/loss_kind.hpp"
 #include "train/fit_test_support.hpp"
